@@ -1,0 +1,13 @@
+// Copies browser assets from node_modules into public/vendor so the portal serves them itself (no CDN).
+import { cpSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const vendor = join(root, "public", "vendor");
+mkdirSync(join(vendor, "swagger-ui"), { recursive: true });
+cpSync(join(root, "node_modules/htmx.org/dist/htmx.min.js"), join(vendor, "htmx.min.js"));
+for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
+  cpSync(join(root, "node_modules/swagger-ui-dist", file), join(vendor, "swagger-ui", file));
+}
+console.log("assets copied to public/vendor");

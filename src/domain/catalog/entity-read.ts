@@ -1,0 +1,85 @@
+import { findBlueprint } from "../../db/blueprint-store";
+import type { Database } from "../../db/client";
+import { countEntities, findEntities, incomingRelations, listEntities, outgoingRelations, type RelationLink } from "../../db/entity-store";
+import { invalid, notFound } from "../../lib/errors";
+import { toApiEntity } from "./entity-shape";
+import type { Blueprint, Entity } from "./types";
+
+export interface EntityWithRelated {
+  entity: Entity;
+  blueprint: Blueprint;
+  /** What this entity points to, and what points at it (only when asked for). */
+  related?: { outgoing: RelationLink[]; incoming: RelationLink[] };
+}
+
+async function requireBlueprint(db: Database, identifier: string): Promise<Blueprint> {
+  const blueprint = await findBlueprint(db, identifier);
+  if (!blueprint) throw notFound(`Blueprint '${identifier}'`);
+  return blueprint;
+}
+
+/** One entity, optionally with its relations in both directions. */
+export async function getEntity(
+  db: Database,
+  blueprintId: string,
+  identifier: string,
+  opts: { includeRelated: boolean },
+): Promise<EntityWithRelated> {
+  const blueprint = await requireBlueprint(db, blueprintId);
+  const [stored] = await findEntities(db, blueprintId, [identifier]);
+  if (!stored) throw notFound(`Entity '${identifier}' of blueprint '${blueprintId}'`);
+  const result: EntityWithRelated = { entity: toApiEntity(blueprint, stored), blueprint };
+  if (opts.includeRelated) {
+    const [outgoing, incoming] = [await outgoingRelations(db, stored.id), await incomingRelations(db, stored.id)];
+    result.related = { outgoing, incoming };
+  }
+  return result;
+}
+
+/** Opaque cursor: the last identifier of the previous page, base64url-encoded. */
+export function encodeCursor(identifier: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(identifier)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replaceAll("=", "");
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const bin = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+  } catch {
+    throw invalid([{ path: "cursor", message: "is not a cursor this API returned" }]);
+  }
+}
+
+export interface EntityPage {
+  blueprint: Blueprint;
+  entities: Entity[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  next: string | null;
+}
+
+/** A page of a blueprint's entities in identifier order. */
+export async function listBlueprintEntities(
+  db: Database,
+  blueprintId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<EntityPage> {
+  const blueprint = await requireBlueprint(db, blueprintId);
+  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
+  const rows = await listEntities(db, blueprintId, { limit: page.limit + 1, after });
+  const more = rows.length > page.limit;
+  const shown = more ? rows.slice(0, page.limit) : rows;
+  const last = shown.at(-1);
+  return {
+    blueprint,
+    entities: shown.map((r) => toApiEntity(blueprint, r)),
+    next: more && last ? encodeCursor(last.identifier) : null,
+  };
+}
+
+/** How many entities a blueprint has. */
+export async function countBlueprintEntities(db: Database, blueprintId: string): Promise<number> {
+  return countEntities(db, blueprintId);
+}

@@ -1,0 +1,21 @@
+import type { StoredEntity } from "../../db/entity-store";
+import type { Blueprint, Entity, RelationValue } from "./types";
+
+/**
+ * Gives every relation of the blueprint its Port shape: a many relation is a list (possibly empty),
+ * a single relation one identifier or null. Storage keeps only the rows that exist.
+ */
+export function shapeRelations(blueprint: Blueprint, stored: Record<string, RelationValue>): Record<string, RelationValue> {
+  const shaped: Record<string, RelationValue> = {};
+  for (const [key, def] of Object.entries(blueprint.relations)) {
+    const ids = stored[key] === undefined || stored[key] === null ? [] : [stored[key]].flat();
+    shaped[key] = def.many ? ids : (ids[0] ?? null);
+  }
+  return shaped;
+}
+
+/** The entity as the API returns it: Port's shape plus `version`, without internal ids. */
+export function toApiEntity(blueprint: Blueprint, stored: StoredEntity): Entity {
+  const { id: _id, ...entity } = stored;
+  return { ...entity, relations: shapeRelations(blueprint, stored.relations) };
+}

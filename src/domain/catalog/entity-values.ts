@@ -1,0 +1,29 @@
+import type { ValueRecord } from "../../db/entity-store";
+import type { Blueprint } from "./types";
+
+/** Longest string kept in the value index; longer text (markdown, yaml) is searched in the JSON instead. */
+const MAX_INDEXED_STRING = 512;
+
+function scalarRecord(property: string, value: unknown): ValueRecord | null {
+  if (typeof value === "string") return value.length <= MAX_INDEXED_STRING ? { property, str: value, num: null } : null;
+  if (typeof value === "number") return { property, str: null, num: value };
+  if (typeof value === "boolean") return { property, str: value ? "true" : "false", num: value ? 1 : 0 };
+  return null;
+}
+
+/**
+ * The typed index rows for an entity: one per scalar property value, one per scalar array element,
+ * and one per team (`$team`). Objects are not indexed.
+ */
+export function indexValues(blueprint: Blueprint, properties: Record<string, unknown>, team: string[]): ValueRecord[] {
+  const out: ValueRecord[] = [];
+  for (const [key, value] of Object.entries(properties)) {
+    if (!(key in blueprint.schema.properties)) continue;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const rec = scalarRecord(key, v);
+      if (rec) out.push(rec);
+    }
+  }
+  for (const t of team) out.push({ property: "$team", str: t, num: null });
+  return out;
+}

@@ -1,0 +1,89 @@
+import { findBlueprint } from "../../db/blueprint-store";
+import type { Database } from "../../db/client";
+import { AppError, notFound } from "../../lib/errors";
+import { applyBlueprints } from "../catalog/blueprints";
+import { writeEntityBodies } from "../catalog/entity-write";
+import type { WriteContext } from "../catalog/types";
+import { cloudResourcesTemplate } from "./cloud-resources";
+import { sdlcTemplate } from "./sdlc";
+import type { Template } from "./template";
+
+const TEMPLATES: Template[] = [sdlcTemplate, cloudResourcesTemplate];
+
+/** The templates that can be applied, without their contents. */
+export function listTemplates(): { name: string; title: string; description: string; blueprints: string[]; entityCount: number }[] {
+  return TEMPLATES.map((t) => ({
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    blueprints: t.blueprints.map((b) => String(b.identifier)),
+    entityCount: t.entities.length,
+  }));
+}
+
+export function findTemplate(name: string): Template {
+  const template = TEMPLATES.find((t) => t.name === name);
+  if (!template) throw notFound(`Template '${name}'`);
+  return template;
+}
+
+export interface TemplateResult {
+  template: string;
+  blueprints: { created: string[]; unchanged: string[] };
+  entities: { created: number; unchanged: number };
+}
+
+/**
+ * Applies a template idempotently and without clobbering: blueprints that already exist are left as they
+ * are (they may have been customised since), and entities are created only where missing.
+ */
+export async function applyTemplate(db: Database, name: string, ctx: WriteContext): Promise<TemplateResult> {
+  const template = findTemplate(name);
+  const missing: Record<string, unknown>[] = [];
+  const unchanged: string[] = [];
+  for (const bp of template.blueprints) {
+    if (await findBlueprint(db, String(bp.identifier))) unchanged.push(String(bp.identifier));
+    else missing.push(bp);
+  }
+  if (missing.length > 0) await applyBlueprints(db, missing, ctx);
+
+  let created = 0;
+  let existing = 0;
+  // Entities go in template order, blueprint by blueprint, so required relation targets exist first.
+  for (const group of consecutiveGroups(template.entities)) {
+    const outcomes = await writeEntityBodies(
+      db,
+      group.blueprint,
+      "create",
+      group.entities.map((raw, i) => ({ raw, pathPrefix: `entities.${i}` })),
+      { upsert: false, merge: false, createMissingRelated: false },
+      ctx,
+    );
+    for (const o of outcomes) {
+      if (o.ok) created++;
+      else if (o.error.status === 409) existing++;
+      else
+        throw new AppError(
+          409,
+          "template_conflict",
+          `Template '${name}' could not create '${o.identifier}': ${o.error.message}`,
+          o.error.details,
+        );
+    }
+  }
+  return {
+    template: name,
+    blueprints: { created: missing.map((b) => String(b.identifier)), unchanged },
+    entities: { created, unchanged: existing },
+  };
+}
+
+function consecutiveGroups(entities: Template["entities"]): { blueprint: string; entities: Record<string, unknown>[] }[] {
+  const groups: { blueprint: string; entities: Record<string, unknown>[] }[] = [];
+  for (const { blueprint, entity } of entities) {
+    const last = groups.at(-1);
+    if (last && last.blueprint === blueprint) last.entities.push(entity);
+    else groups.push({ blueprint, entities: [entity] });
+  }
+  return groups;
+}

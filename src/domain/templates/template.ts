@@ -1,0 +1,10 @@
+/** A bundle of blueprints and demo entities that can be applied to a catalog in one step. */
+export interface Template {
+  name: string;
+  title: string;
+  description: string;
+  /** Port-shaped blueprint bodies; relations may point at blueprints of the same template. */
+  blueprints: Record<string, unknown>[];
+  /** Port-shaped entity bodies, in an order where required relation targets come first. */
+  entities: { blueprint: string; entity: Record<string, unknown> }[];
+}

@@ -1,0 +1,37 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ErrorPage } from "../../views/pages/error-page";
+import type { AppEnv } from "../env";
+import { AppError, type ErrorDetail } from "../lib/errors";
+
+function wantsJson(c: Context<AppEnv>): boolean {
+  return c.req.path.startsWith("/v1/") || c.req.path === "/v1";
+}
+
+function respond(c: Context<AppEnv>, status: ContentfulStatusCode, code: string, message: string, details: ErrorDetail[]) {
+  if (wantsJson(c)) {
+    return c.json({ ok: false, error: { code, message, details, requestId: c.get("requestId") } }, status);
+  }
+  return c.html(ErrorPage({ status, message, requestId: c.get("requestId") }), status);
+}
+
+/**
+ * Renders every thrown error: our AppErrors with their status and details, Hono's HTTPExceptions with
+ * theirs, and anything else as a 500 that names the request id (the cause goes to the log, not the client).
+ */
+export const handleError: ErrorHandler<AppEnv> = (err, c) => {
+  if (err instanceof AppError) return respond(c, err.status, err.code, err.message, err.details);
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const message = err.message || "Request could not be processed";
+    return respond(c, status, status === 400 ? "invalid_input" : "http_error", message, []);
+  }
+  console.error(
+    JSON.stringify({ level: "error", requestId: c.get("requestId"), path: c.req.path, error: String(err), stack: (err as Error).stack }),
+  );
+  return respond(c, 500, "internal_error", `Something went wrong on our side (request ${c.get("requestId")})`, []);
+};
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
+  respond(c, 404, "not_found", `No route for ${c.req.method} ${c.req.path}`, []);

@@ -1,0 +1,38 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { database } from "../../db/client";
+import { searchAuditLog } from "../../domain/audit/audit-log";
+import type { AppEnv } from "../../env";
+import { errorResponses, jsonResponse, validationHook } from "./common";
+
+/** `/v1/audit-log`: every mutation, newest first. */
+export const auditApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+auditApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["Audit"],
+    summary: "Search the audit log",
+    request: {
+      query: z.object({
+        blueprint: z.string().optional(),
+        entity: z.string().optional(),
+        action: z.enum(["CREATE", "UPDATE", "DELETE"], { error: "must be CREATE, UPDATE or DELETE" }).optional(),
+        resource_type: z.enum(["blueprint", "entity"], { error: "must be blueprint or entity" }).optional(),
+        from: z.string().optional().openapi({ description: "ISO date-time, inclusive" }),
+        to: z.string().optional().openapi({ description: "ISO date-time, inclusive" }),
+        limit: z.coerce.number({ error: "must be a number" }).int().min(1).max(1000).default(100),
+        cursor: z.string().optional(),
+      }),
+    },
+    responses: {
+      200: jsonResponse(z.object({ ok: z.literal(true), audits: z.array(z.looseObject({})), next: z.string().nullable() }), "Entries"),
+      400: errorResponses[400],
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const result = await searchAuditLog(database(c.env.DB), { ...q, resourceType: q.resource_type });
+    return c.json({ ok: true as const, ...result }, 200);
+  },
+);

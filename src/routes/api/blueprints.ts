@@ -1,0 +1,141 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { database } from "../../db/client";
+import { blueprintBodySchema } from "../../domain/catalog/blueprint-definition";
+import {
+  createBlueprint,
+  deleteBlueprint,
+  getBlueprint,
+  listBlueprintsWithCounts,
+  patchBlueprint,
+  replaceBlueprint,
+} from "../../domain/catalog/blueprints";
+import type { AppEnv } from "../../env";
+import { errorResponses, expectedVersion, jsonBody, jsonResponse, queryFlag, setVersionTag, validationHook, writeContext } from "./common";
+
+const Blueprint = blueprintBodySchema.openapi("Blueprint");
+const BlueprintResult = z.object({ ok: z.literal(true), blueprint: z.looseObject({}) });
+const IdParam = z.object({ identifier: z.string().openapi({ param: { name: "identifier", in: "path" }, example: "service" }) });
+const VersionQuery = z.object({ version: z.string().optional().openapi({ description: "Alternative to If-Match" }) });
+
+/** `/v1/blueprints`: Port's blueprint API. */
+export const blueprintsApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+blueprintsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["Blueprints"],
+    summary: "List blueprints",
+    responses: {
+      200: jsonResponse(z.object({ ok: z.literal(true), blueprints: z.array(z.looseObject({})) }), "All blueprints, with entityCount"),
+    },
+  }),
+  async (c) => {
+    const rows = await listBlueprintsWithCounts(database(c.env.DB));
+    return c.json({ ok: true as const, blueprints: rows.map((r) => ({ ...r.blueprint, entityCount: r.entityCount })) }, 200);
+  },
+);
+
+blueprintsApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags: ["Blueprints"],
+    summary: "Create a blueprint",
+    request: { body: jsonBody(Blueprint) },
+    responses: { 201: jsonResponse(BlueprintResult, "Created"), ...errorResponses },
+  }),
+  async (c) => {
+    const blueprint = await createBlueprint(database(c.env.DB), c.req.valid("json"), writeContext(c));
+    setVersionTag(c, blueprint.version);
+    return c.json({ ok: true as const, blueprint }, 201);
+  },
+);
+
+blueprintsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/{identifier}",
+    tags: ["Blueprints"],
+    summary: "Get a blueprint",
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(BlueprintResult, "The blueprint; ETag carries its version"), ...errorResponses },
+  }),
+  async (c) => {
+    const blueprint = await getBlueprint(database(c.env.DB), c.req.valid("param").identifier);
+    setVersionTag(c, blueprint.version);
+    return c.json({ ok: true as const, blueprint }, 200);
+  },
+);
+
+blueprintsApi.openapi(
+  createRoute({
+    method: "put",
+    path: "/{identifier}",
+    tags: ["Blueprints"],
+    summary: "Replace a blueprint",
+    description: "Honours If-Match (412 when the blueprint changed). A property cannot change type in place.",
+    request: { params: IdParam, query: VersionQuery, body: jsonBody(Blueprint) },
+    responses: { 200: jsonResponse(BlueprintResult, "Replaced"), ...errorResponses },
+  }),
+  async (c) => {
+    const version = expectedVersion(c, c.req.valid("query").version);
+    const blueprint = await replaceBlueprint(
+      database(c.env.DB),
+      c.req.valid("param").identifier,
+      c.req.valid("json"),
+      writeContext(c),
+      version,
+    );
+    setVersionTag(c, blueprint.version);
+    return c.json({ ok: true as const, blueprint }, 200);
+  },
+);
+
+blueprintsApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{identifier}",
+    tags: ["Blueprints"],
+    summary: "Change part of a blueprint",
+    description: "Keyed sections merge by key; a key set to null is removed. Honours If-Match.",
+    request: { params: IdParam, query: VersionQuery, body: jsonBody(z.looseObject({}).openapi("BlueprintPatch")) },
+    responses: { 200: jsonResponse(BlueprintResult, "Updated"), ...errorResponses },
+  }),
+  async (c) => {
+    const version = expectedVersion(c, c.req.valid("query").version);
+    const blueprint = await patchBlueprint(
+      database(c.env.DB),
+      c.req.valid("param").identifier,
+      c.req.valid("json"),
+      writeContext(c),
+      version,
+    );
+    setVersionTag(c, blueprint.version);
+    return c.json({ ok: true as const, blueprint }, 200);
+  },
+);
+
+blueprintsApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/{identifier}",
+    tags: ["Blueprints"],
+    summary: "Delete a blueprint",
+    description: "Refused (409) while it has entities, unless delete_entities=true, and while other blueprints relate to it.",
+    request: { params: IdParam, query: z.object({ delete_entities: queryFlag }) },
+    responses: {
+      200: jsonResponse(z.object({ ok: z.literal(true), deletedEntities: z.number() }), "Deleted"),
+      ...errorResponses,
+    },
+  }),
+  async (c) => {
+    const result = await deleteBlueprint(
+      database(c.env.DB),
+      c.req.valid("param").identifier,
+      { deleteEntities: c.req.valid("query").delete_entities },
+      writeContext(c),
+    );
+    return c.json({ ok: true as const, ...result }, 200);
+  },
+);

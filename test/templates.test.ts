@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { callJson } from "./helpers";
+
+describe("templates", () => {
+  it("applies sdlc: the seed's blueprints and entities load and validate", async () => {
+    const r = await callJson<{ ok: boolean; blueprints: { created: string[] }; entities: { created: number } }>(
+      "POST",
+      "/v1/templates/sdlc/apply",
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.blueprints.created.sort()).toEqual(["API", "Component", "Domain", "Resource", "System"]);
+    expect(r.body.entities.created).toBe(9);
+
+    const cart = await callJson<{ entity: Record<string, unknown> }>("GET", "/v1/blueprints/Component/entities/CartService");
+    expect(cart.status).toBe(200);
+    expect(cart.body.entity).toMatchObject({
+      identifier: "CartService",
+      title: "Cart Service",
+      blueprint: "Component",
+      icon: "Cloud",
+      properties: { type: "service" },
+      relations: {
+        system: "Cart",
+        resources: ["cart-sql-sb"],
+        consumesApi: [],
+        components: ["CorePaymentLibrary", "CoreKafkaLibrary"],
+        providesApi: null,
+      },
+      version: 1,
+    });
+  });
+
+  it("is idempotent: a second apply creates nothing", async () => {
+    const r = await callJson<{ blueprints: { created: string[]; unchanged: string[] }; entities: { created: number; unchanged: number } }>(
+      "POST",
+      "/v1/templates/sdlc/apply",
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.blueprints.created).toEqual([]);
+    expect(r.body.entities).toEqual({ created: 0, unchanged: 9 });
+  });
+
+  it("applies cloud-resources with relations between its blueprints", async () => {
+    const r = await callJson<{ entities: { created: number } }>("POST", "/v1/templates/cloud-resources/apply");
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const lambda = await callJson<{ entity: { relations: Record<string, unknown> }; related: { incoming: unknown[] } }>(
+      "GET",
+      "/v1/blueprints/Lambda/entities/process-orders?include_related=true",
+    );
+    expect(lambda.body.entity.relations).toEqual({ region: "us-east-1", triggeredBy: ["orders-queue"], usesBuckets: ["orders-archive"] });
+    expect(lambda.body.related.incoming).toEqual([
+      { relation: "lambdas", blueprint: "APIGateway", identifier: "orders-api", title: "Orders API" },
+    ]);
+  });
+
+  it("answers an unknown template with 404", async () => {
+    const r = await callJson<{ ok: boolean; error: { code: string } }>("POST", "/v1/templates/nope/apply");
+    expect(r.status).toBe(404);
+    expect(r.body.ok).toBe(false);
+  });
+});

@@ -1,0 +1,71 @@
+import type { RelationLink } from "../../src/db/entity-store";
+import type { Blueprint, Entity } from "../../src/domain/catalog/types";
+import { relativeTime } from "../../src/lib/relative-time";
+import { PropertyValue } from "../components/property-value";
+import { Layout } from "../layout";
+import { entityHref } from "./blueprint-page";
+
+function RelationList(props: { links: RelationLink[]; empty: string }) {
+  if (props.links.length === 0) return <p class="muted">{props.empty}</p>;
+  return (
+    <table class="grid">
+      <thead>
+        <tr>
+          <th>Relation</th>
+          <th>Blueprint</th>
+          <th>Entity</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.links.map((l) => (
+          <tr>
+            <td>{l.relation}</td>
+            <td>
+              <a href={`/blueprints/${encodeURIComponent(l.blueprint)}`}>{l.blueprint}</a>
+            </td>
+            <td>
+              <a href={entityHref(l.blueprint, l.identifier)}>{l.title ?? l.identifier}</a>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** One entity: its properties by format, and its relations in both directions. */
+export function EntityPage(props: { blueprint: Blueprint; entity: Entity; outgoing: RelationLink[]; incoming: RelationLink[] }) {
+  const { blueprint, entity } = props;
+  return (
+    <Layout title={entity.title ?? entity.identifier}>
+      <nav class="crumbs">
+        <a href="/">Catalog</a> / <a href={`/blueprints/${encodeURIComponent(blueprint.identifier)}`}>{blueprint.title}</a> /{" "}
+        {entity.title ?? entity.identifier}
+      </nav>
+      <h1>{entity.title ?? entity.identifier}</h1>
+      <p class="muted">
+        <code>{entity.identifier}</code> · version {entity.version} · updated{" "}
+        <time datetime={entity.updatedAt} title={entity.updatedAt}>
+          {relativeTime(entity.updatedAt)}
+        </time>{" "}
+        by {entity.updatedBy}
+        {entity.team.length > 0 ? ` · team ${entity.team.join(", ")}` : ""}
+      </p>
+      <h2>Properties</h2>
+      <dl class="props">
+        {Object.entries(blueprint.schema.properties).map(([key, def]) => (
+          <>
+            <dt>{def.title ?? key}</dt>
+            <dd>
+              <PropertyValue def={def} value={entity.properties[key]} />
+            </dd>
+          </>
+        ))}
+      </dl>
+      <h2>Relations</h2>
+      <RelationList links={props.outgoing} empty="This entity points at nothing." />
+      <h2>Referenced by</h2>
+      <RelationList links={props.incoming} empty="Nothing points at this entity." />
+    </Layout>
+  );
+}

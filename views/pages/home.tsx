@@ -1,0 +1,39 @@
+import type { Blueprint } from "../../src/domain/catalog/types";
+import { Layout } from "../layout";
+
+/** The catalog home: every blueprint with its entity count. */
+export function HomePage(props: { rows: { blueprint: Blueprint; entityCount: number }[] }) {
+  return (
+    <Layout title="Catalog">
+      <h1>Software catalog</h1>
+      {props.rows.length === 0 ? (
+        <p class="empty">
+          No blueprints yet. Apply a template with <code>POST /v1/templates/sdlc/apply</code> or create one with{" "}
+          <code>POST /v1/blueprints</code>.
+        </p>
+      ) : (
+        <table class="grid">
+          <thead>
+            <tr>
+              <th>Blueprint</th>
+              <th>Description</th>
+              <th class="num">Entities</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map(({ blueprint, entityCount }) => (
+              <tr>
+                <td>
+                  <a href={`/blueprints/${encodeURIComponent(blueprint.identifier)}`}>{blueprint.title}</a>
+                  <div class="muted small">{blueprint.identifier}</div>
+                </td>
+                <td>{blueprint.description ?? ""}</td>
+                <td class="num">{entityCount}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}
