@@ -1,0 +1,100 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app";
+import { runScheduled } from "../src/cron/scheduled";
+import worker from "../src/index";
+import type { TimerObject } from "../src/objects/TimerObject";
+import { call, callJson } from "./helpers";
+
+describe("authentication", () => {
+  it("refuses every request unless the portal runs in local (open) mode", async () => {
+    const app = createApp();
+    const closed = { ...env, AUTH_MODE: "closed" };
+    const api = await app.fetch(new Request("http://portal.test/v1/blueprints"), closed, createExecutionContext());
+    expect(api.status).toBe(401);
+    expect(await api.json()).toMatchObject({ ok: false, error: { code: "unauthenticated" } });
+    const page = await app.fetch(new Request("http://portal.test/"), closed, createExecutionContext());
+    expect(page.status).toBe(401);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const open = await app.fetch(new Request("http://portal.test/v1/blueprints"), env, createExecutionContext());
+    expect(open.status).toBe(200);
+  });
+});
+
+describe("request guards", () => {
+  it("answers bad JSON, wrong content type and oversize bodies with 4xx JSON, never 500", async () => {
+    const bad = await callJson<{ error: { code: string; message: string } }>("POST", "/v1/blueprints", '{"identifier": "x",}');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("invalid_json");
+    expect(bad.body.error.message).toMatch(/line 1, column 20/);
+    const typed = await callJson<{ error: { code: string } }>("POST", "/v1/blueprints", "{}", { "content-type": "text/plain" });
+    expect(typed.status).toBe(415);
+    const huge = await callJson<{ error: { code: string } }>("POST", "/v1/blueprints", JSON.stringify({ title: "x".repeat(1024 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe("payload_too_large");
+    const notObject = await callJson<{ error: { details: { path: string }[] } }>("POST", "/v1/blueprints", "[1,2]");
+    expect(notObject.status).toBe(400);
+  });
+
+  it("echoes a request id and routes identifiers containing slashes", async () => {
+    await callJson("POST", "/v1/blueprints", { identifier: "repo", title: "Repo" });
+    const created = await callJson<{ entity: { identifier: string } }>("POST", "/v1/blueprints/repo/entities", { identifier: "org/app" });
+    expect(created.status).toBe(201);
+    const res = await call("GET", `/v1/blueprints/repo/entities/${encodeURIComponent("org/app")}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+    const unknown = await callJson<{ error: { code: string } }>("GET", "/v1/nothing-here");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe("not_found");
+  });
+});
+
+describe("Worker entry points", () => {
+  it("RunObject keeps an ordered log in its own storage", async () => {
+    const stub = env.RUNS.get(env.RUNS.idFromName("run_test"));
+    await stub.appendLog("first");
+    await stub.appendLog("second");
+    const lines = await stub.readLog();
+    expect(lines.map((l) => [l.seq, l.message])).toEqual([
+      [1, "first"],
+      [2, "second"],
+    ]);
+    expect((await stub.readLog(1)).map((l) => l.message)).toEqual(["second"]);
+  });
+
+  it("TimerObject arms an alarm for the due time and records when it fired", async () => {
+    const stub = env.TIMERS.get(env.TIMERS.idFromName("service/x/expiresAt"));
+    const due = new Date(Date.now() + 3600_000).toISOString();
+    await stub.arm(due);
+    const alarm = await runInDurableObject(stub, (_: TimerObject, state) => state.storage.getAlarm());
+    expect(alarm).toBe(Date.parse(due));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await stub.firedAt()).toMatch(/^\d{4}-/);
+  });
+
+  it("the delivery consumer acknowledges each message on its own", async () => {
+    const batch = createMessageBatch("portal-deliveries", [
+      { id: "m1", timestamp: new Date(), attempts: 1, body: { deliveryId: "d1" } },
+      { id: "m2", timestamp: new Date(), attempts: 1, body: { wrong: true } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
+    expect(result.retryMessages).toEqual([]);
+  });
+
+  it("the cron handler runs and finds nothing due while no integration exists", async () => {
+    const controller = createScheduledController({ scheduledTime: new Date("2026-11-25T00:00:00Z"), cron: "*/5 * * * *" });
+    await expect(worker.scheduled(controller, env)).resolves.toBeUndefined();
+    expect(await runScheduled(controller, env)).toEqual({ dueIntegrations: 0 });
+  });
+});
