@@ -10,6 +10,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { runScheduled } from "../src/cron/scheduled";
+import type { DeliveryMessage } from "../src/env";
 import worker from "../src/index";
 import type { TimerObject } from "../src/objects/TimerObject";
 import { call, callJson } from "./helpers";
@@ -81,9 +82,9 @@ describe("Worker entry points", () => {
   });
 
   it("the delivery consumer acknowledges each message on its own", async () => {
-    const batch = createMessageBatch("portal-deliveries", [
+    const batch = createMessageBatch<DeliveryMessage>("portal-deliveries", [
       { id: "m1", timestamp: new Date(), attempts: 1, body: { deliveryId: "d1" } },
-      { id: "m2", timestamp: new Date(), attempts: 1, body: { wrong: true } },
+      { id: "m2", timestamp: new Date(), attempts: 1, body: { wrong: true } as unknown as DeliveryMessage },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
