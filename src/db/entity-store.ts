@@ -320,17 +320,52 @@ export function deleteAllEntitiesStatement(db: Database, blueprint: string): Sta
   return statement(db, sql`DELETE FROM entities WHERE blueprint = ${blueprint}`);
 }
 
-/** Removes dropped properties from every entity of a blueprint, bumping versions, and from the value index. */
-export function stripPropertiesStatements(db: Database, blueprint: string, properties: string[], at: string, by: string): Statement[] {
-  return properties.flatMap((p) => [
+/** `json_remove(properties, '$."a"', '$."b"')` and "has any of them" conditions for dropped property keys. */
+function droppedPropertySql(properties: string[]) {
+  const paths = properties.map((p) => sql`${`$."${p}"`}`);
+  return {
+    removed: sql`json_remove(properties, ${sql.join(paths, sql`, `)})`,
+    present: sql.join(
+      paths.map((p) => sql`json_type(properties, ${p}) IS NOT NULL`),
+      sql` OR `,
+    ),
+  };
+}
+
+/**
+ * Removes dropped properties from every entity of a blueprint that has them — auditing each entity's
+ * change first — bumps their versions, and clears the properties from the value index.
+ */
+export function stripPropertiesStatements(
+  db: Database,
+  blueprint: string,
+  properties: string[],
+  meta: { at: string; actor: string; origin: string; requestId: string },
+): Statement[] {
+  if (properties.length === 0) return [];
+  const { removed, present } = droppedPropertySql(properties);
+  return [
     statement(
       db,
       sql`
-      UPDATE entities SET properties = json_remove(properties, ${`$."${p}"`}), version = version + 1, updated_at = ${at}, updated_by = ${by}
-      WHERE blueprint = ${blueprint} AND json_type(properties, ${`$."${p}"`}) IS NOT NULL`,
+      INSERT INTO audit_log (at, actor, origin, action, resource_type, blueprint, entity, before, after, request_id)
+      SELECT ${meta.at}, ${meta.actor}, ${meta.origin}, 'UPDATE', 'entity', blueprint, identifier,
+             json_object('identifier', identifier, 'blueprint', blueprint, 'properties', json(properties), 'version', version),
+             json_object('identifier', identifier, 'blueprint', blueprint, 'properties', json(${removed}), 'version', version + 1),
+             ${meta.requestId}
+      FROM entities WHERE blueprint = ${blueprint} AND (${present})`,
     ),
-    statement(db, sql`DELETE FROM entity_values WHERE blueprint = ${blueprint} AND property = ${p}`),
-  ]);
+    statement(
+      db,
+      sql`
+      UPDATE entities SET properties = ${removed}, version = version + 1, updated_at = ${meta.at}, updated_by = ${meta.actor}
+      WHERE blueprint = ${blueprint} AND (${present})`,
+    ),
+    statement(
+      db,
+      sql`DELETE FROM entity_values WHERE blueprint = ${blueprint} AND property IN (SELECT value FROM json_each(${JSON.stringify(properties)}))`,
+    ),
+  ];
 }
 
 /** Removes every value of a dropped relation of a blueprint. */

@@ -13,5 +13,10 @@ export function joinPath(prefix: string, path: readonly PropertyKey[]): string {
  * @example zodDetails(result.error, "properties") // [{path: "properties.type", message: "..."}]
  */
 export function zodDetails(error: z.ZodError, prefix = ""): ErrorDetail[] {
-  return error.issues.map((issue) => ({ path: joinPath(prefix, issue.path), message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    // zod reports unknown keys on the parent object; name each key instead, so the path points at it.
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: joinPath(prefix, [...issue.path, key]), message: `is not a known field ('${String(key)}')` }))
+      : [{ path: joinPath(prefix, issue.path), message: issue.message }],
+  );
 }

@@ -118,6 +118,8 @@ function semanticProblems(def: BlueprintDefinition): ErrorDetail[] {
   def.schema.required.forEach((key, i) => {
     if (!(key in def.schema.properties)) {
       problems.push({ path: `schema.required.${i}`, message: `'${key}' is not a property of this blueprint` });
+    } else if (def.schema.required.indexOf(key) !== i) {
+      problems.push({ path: `schema.required.${i}`, message: `'${key}' is listed twice` });
     }
   });
   for (const [key, rel] of Object.entries(def.relations)) {
@@ -175,6 +177,13 @@ function propertyProblems(prop: PropertyDefinition, path: string): ErrorDetail[]
   if (inverted(prop.minItems, prop.maxItems)) add("minItems", "must not exceed maxItems");
   if (problems.length > 0) return problems; // the value checks below assume a well-formed definition
 
+  if (prop.type === "array" && Array.isArray(prop.items?.enum)) {
+    const element = propertyValueSchema({ ...prop.items, enum: undefined });
+    prop.items.enum.forEach((v, i) => {
+      const r = element.safeParse(v);
+      if (!r.success) add(`items.enum.${i}`, r.error.issues[0]?.message ?? "does not fit the items");
+    });
+  }
   if (Array.isArray(prop.enum)) {
     if (prop.type === "array" || prop.type === "object") add("enum", `a ${prop.type} property takes no enum`);
     const element = propertyValueSchema({ ...prop, enum: undefined });

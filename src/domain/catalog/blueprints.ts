@@ -220,12 +220,15 @@ async function changeStatements(
       problems.push({ path: `schema.properties.${key}.type`, message: `cannot change from ${was} in place; add a new property instead` });
     }
   }
-  if (dropped.length > 0) statements.push(...stripPropertiesStatements(db, id, dropped, ctx.now, ctx.actor));
-  for (const key of next.schema.required) {
+  if (dropped.length > 0)
+    statements.push(
+      ...stripPropertiesStatements(db, id, dropped, { at: ctx.now, actor: ctx.actor, origin: ctx.origin, requestId: ctx.requestId }),
+    );
+  for (const [i, key] of next.schema.required.entries()) {
     if (current.schema.required.includes(key)) continue;
     const missing = await countMissingProperty(db, id, key);
     if (missing > 0)
-      problems.push({ path: "schema.required", message: `'${key}' cannot become required: ${missing} entities have no value for it` });
+      problems.push({ path: `schema.required.${i}`, message: `'${key}' cannot become required: ${missing} entities have no value for it` });
   }
   for (const [key, before] of Object.entries(current.relations)) {
     const after = next.relations[key];
