@@ -10,8 +10,15 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
-          bindings: { TEST_MIGRATIONS: migrations, AUTH_MODE: "open" },
-          // No inbound request.cf lookups or outbound metrics from tests.
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            // Test-only secrets: the Worker bootstraps this admin and client on each file's fresh D1.
+            AUTH_SIGNING_KEY: "test-signing-key-0123456789abcdef0123456789",
+            PORTAL_ADMIN_EMAIL: "admin@portal.test",
+            PORTAL_ADMIN_PASSWORD: "correct horse battery staple",
+            PORTAL_CLIENT_ID: "epci_testadmin",
+            PORTAL_CLIENT_SECRET: "epcs_test_secret_0123456789abcdefghijklmnop",
+          },
         },
       }),
     ],

@@ -1,17 +1,21 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
-import { authenticate } from "./middleware/authenticate";
+import { authenticate, requireSignedIn } from "./middleware/authenticate";
+import { csrfProtection } from "./middleware/csrf";
 import { handleError, handleNotFound } from "./middleware/errors";
 import { jsonBodyGuard } from "./middleware/json-body";
 import { requestIdMiddleware } from "./middleware/request-id";
 import { api } from "./routes/api";
+import { authPages } from "./routes/ui/auth";
 import { catalogPages } from "./routes/ui/catalog";
 import { docsPages } from "./routes/ui/docs";
+import { settingsPages } from "./routes/ui/settings";
 
 /**
- * The HTTP application. Order matters: the request id first (errors name it), security headers, then
- * authentication, then the JSON body guard for the API. Handlers live in routes/.
+ * The HTTP application. Order matters: the request id first (errors name it), security headers,
+ * authentication (who), CSRF (was it really them), the sign-in requirement outside public pages, then the
+ * JSON body guard for the API. Handlers live in routes/.
  */
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -29,9 +33,13 @@ export function createApp(): Hono<AppEnv> {
     }),
   );
   app.use(authenticate());
+  app.use(csrfProtection());
+  app.use(requireSignedIn());
   app.use("/v1/*", jsonBodyGuard());
   app.route("/v1", api);
   app.route("/docs", docsPages);
+  app.route("/settings", settingsPages);
+  app.route("/", authPages);
   app.route("/", catalogPages);
   app.onError(handleError);
   app.notFound(handleNotFound);

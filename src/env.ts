@@ -1,3 +1,4 @@
+import type { Principal } from "./domain/access/principal";
 import type { RunObject } from "./objects/RunObject";
 import type { TimerObject } from "./objects/TimerObject";
 
@@ -13,8 +14,21 @@ export interface Env {
   TIMERS: DurableObjectNamespace<TimerObject>;
   /** Webhook deliveries to customer backends (messages carry ids only). */
   DELIVERIES: Queue<DeliveryMessage>;
-  /** "open": requests without credentials act as the local developer (set by `npm run dev` only). */
-  AUTH_MODE: string;
+  /** HMAC key (32+ characters) that signs access tokens. A secret: `wrangler secret put AUTH_SIGNING_KEY`. */
+  AUTH_SIGNING_KEY?: string;
+  /** First admin, created only while no active admin exists (see docs/security.md). */
+  PORTAL_ADMIN_EMAIL?: string;
+  PORTAL_ADMIN_PASSWORD?: string;
+  /** API client credentials given to that first admin. */
+  PORTAL_CLIENT_ID?: string;
+  PORTAL_CLIENT_SECRET?: string;
+  /** "1" only under `npm run dev`: the sign-in page then says where the demo admin's password is. */
+  PORTAL_DEV_MODE?: string;
+  /** Cloudflare Access in front of the portal: team domain (`myteam.cloudflareaccess.com`) and audience tag. */
+  CF_ACCESS_TEAM_DOMAIN?: string;
+  CF_ACCESS_AUD?: string;
+  /** The Access signing keys as a JWKS JSON document, instead of fetching them (air-gapped setups, tests). */
+  CF_ACCESS_JWKS?: string;
 }
 
 /** A delivery queue message: only an id, so a retry re-reads current state from D1. */
@@ -22,16 +36,11 @@ export interface DeliveryMessage {
   deliveryId: string;
 }
 
-/** Who is making the request; every mutation records it. */
-export interface Actor {
-  id: string;
-  kind: "user" | "machine" | "local-dev";
-}
-
 /** Per-request values set by middleware. */
 export interface AppVariables {
   requestId: string;
-  actor: Actor;
+  /** Who is calling; absent only on public routes (sign-in, first run, token exchange). */
+  principal: Principal | undefined;
 }
 
 export interface AppEnv {

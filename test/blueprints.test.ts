@@ -78,8 +78,8 @@ describe("blueprints API", () => {
       aggregationProperties: {},
       formulaProperties: {},
       version: 1,
-      createdBy: "local-dev",
-      updatedBy: "local-dev",
+      createdBy: "admin@portal.test",
+      updatedBy: "admin@portal.test",
     });
     expect(typeof created.body.blueprint.createdAt).toBe("string");
 
@@ -167,8 +167,8 @@ describe("blueprints API", () => {
       formulaProperties: portJson.formulaProperties,
       ownership: { type: "Direct" },
       version: 1,
-      createdBy: "local-dev",
-      updatedBy: "local-dev",
+      createdBy: "admin@portal.test",
+      updatedBy: "admin@portal.test",
     };
     expect(r.body.blueprint).toMatchObject(expected);
     // Read-only fields are ignored, not stored.

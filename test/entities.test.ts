@@ -87,8 +87,8 @@ describe("entity validation per property type and format", () => {
       blueprint: "service",
       team: ["payments-team"],
       version: 1,
-      createdBy: "local-dev",
-      updatedBy: "local-dev",
+      createdBy: "admin@portal.test",
+      updatedBy: "admin@portal.test",
       relations: { system: "payments", deps: [] },
     });
     expect((entity.properties as Json).language).toBe("go");
@@ -413,7 +413,7 @@ describe("audit", () => {
     expect(upd?.diff.before).toMatchObject({ version: 1 });
     expect(upd?.diff.after).toMatchObject({ version: 2, properties: { replicas: 4 } });
     expect(upd?.requestId).toBe("req-test-audit-1");
-    expect(upd?.trigger).toMatchObject({ by: { userId: "local-dev" }, origin: "API" });
+    expect(upd?.trigger).toMatchObject({ by: { userId: "admin@portal.test" }, origin: "API" });
     expect(del?.diff.after).toBeNull();
     const filtered = await callJson<{ audits: unknown[] }>("GET", "/v1/audit-log?blueprint=service&entity=audited&action=UPDATE");
     expect(filtered.body.audits).toHaveLength(1);

@@ -1,13 +1,40 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 
-/** Sends a request to the Worker under test (the real app, real D1). */
-export function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  const init: RequestInit = { method, headers: { ...headers } };
+export const ADMIN_EMAIL = "admin@portal.test";
+export const ADMIN_PASSWORD = "correct horse battery staple";
+
+let adminToken: Promise<string> | undefined;
+
+/** An access token for the bootstrapped admin (client-credentials flow), fetched once per test file. */
+export function getAdminToken(): Promise<string> {
+  adminToken ??= (async () => {
+    const res = await raw("POST", "/v1/auth/access_token", { clientId: env.PORTAL_CLIENT_ID, clientSecret: env.PORTAL_CLIENT_SECRET });
+    const body = (await res.json()) as { accessToken?: string };
+    if (!body.accessToken) throw new Error(`admin token exchange failed: ${JSON.stringify(body)}`);
+    return body.accessToken;
+  })();
+  return adminToken;
+}
+
+/** Sends a request to the Worker under test exactly as given (no credentials added). */
+export function raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const init: RequestInit = { method, headers: { ...headers }, redirect: "manual" };
   if (body !== undefined) {
     init.body = typeof body === "string" ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)["content-type"] ??= "application/json";
   }
   return exports.default.fetch(new Request(`http://portal.test${path}`, init));
+}
+
+/**
+ * Sends a request to the Worker under test (the real app, real D1) as the admin, unless `headers` carry
+ * their own `authorization` (or `authorization: ""` for an anonymous request).
+ */
+export async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  const h = { ...headers };
+  if (h.authorization === undefined) h.authorization = `Bearer ${await getAdminToken()}`;
+  if (h.authorization === "") delete h.authorization;
+  return raw(method, path, body, h);
 }
 
 /** Like `call`, and parses the JSON response. */

@@ -8,27 +8,11 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createApp } from "../src/app";
 import { runScheduled } from "../src/cron/scheduled";
 import type { DeliveryMessage } from "../src/env";
 import worker from "../src/index";
 import type { TimerObject } from "../src/objects/TimerObject";
 import { call, callJson } from "./helpers";
-
-describe("authentication", () => {
-  it("refuses every request unless the portal runs in local (open) mode", async () => {
-    const app = createApp();
-    const closed = { ...env, AUTH_MODE: "closed" };
-    const api = await app.fetch(new Request("http://portal.test/v1/blueprints"), closed, createExecutionContext());
-    expect(api.status).toBe(401);
-    expect(await api.json()).toMatchObject({ ok: false, error: { code: "unauthenticated" } });
-    const page = await app.fetch(new Request("http://portal.test/"), closed, createExecutionContext());
-    expect(page.status).toBe(401);
-    expect(page.headers.get("content-type")).toContain("text/html");
-    const open = await app.fetch(new Request("http://portal.test/v1/blueprints"), env, createExecutionContext());
-    expect(open.status).toBe(200);
-  });
-});
 
 describe("request guards", () => {
   it("answers bad JSON, wrong content type and oversize bodies with 4xx JSON, never 500", async () => {

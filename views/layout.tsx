@@ -1,11 +1,19 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
 
+/** The signed-in user as pages need them: who, and the CSRF token their forms and htmx requests carry. */
+export interface Viewer {
+  email: string;
+  csrfToken: string;
+  isAdmin: boolean;
+}
+
 /**
  * The page shell: head, navigation and main column. Scripts come from our own /vendor (no CDN), so the
  * portal works offline and under a strict Content-Security-Policy.
  */
-export function Layout(props: { title: string; children: Child }) {
+export function Layout(props: { title: string; viewer?: Viewer | undefined; children: Child }) {
+  const viewer = props.viewer;
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -17,7 +25,7 @@ export function Layout(props: { title: string; children: Child }) {
           <link rel="stylesheet" href="/app.css" />
           <script src="/vendor/htmx.min.js" defer />
         </head>
-        <body hx-boost="true">
+        <body hx-boost="true" hx-headers={viewer ? JSON.stringify({ "X-CSRF-Token": viewer.csrfToken }) : undefined}>
           <header class="topbar">
             <a class="brand" href="/">
               Edge Portal

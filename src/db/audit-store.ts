@@ -6,8 +6,8 @@ export interface AuditRecord {
   at: string;
   actor: string;
   origin: string;
-  action: "CREATE" | "UPDATE" | "DELETE";
-  resourceType: "blueprint" | "entity";
+  action: "CREATE" | "UPDATE" | "DELETE" | "DENIED";
+  resourceType: "blueprint" | "entity" | "user" | "team" | "credential" | "permissions" | "session";
   blueprint: string | null;
   entity: string | null;
   before: unknown;

@@ -12,7 +12,7 @@ export interface ErrorDetail {
  */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 429,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 428 | 429 | 503,
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],

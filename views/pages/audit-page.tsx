@@ -1,11 +1,11 @@
 import type { AuditEntry } from "../../src/domain/audit/audit-log";
 import { relativeTime } from "../../src/lib/relative-time";
-import { Layout } from "../layout";
+import { Layout, type Viewer } from "../layout";
 
 /** The newest audit entries; the API offers filters and paging. */
-export function AuditPage(props: { entries: AuditEntry[]; next: string | null }) {
+export function AuditPage(props: { viewer?: Viewer | undefined; entries: AuditEntry[]; next: string | null }) {
   return (
-    <Layout title="Audit log">
+    <Layout viewer={props.viewer} title="Audit log">
       <h1>Audit log</h1>
       <table class="grid">
         <thead>

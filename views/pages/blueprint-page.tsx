@@ -1,7 +1,7 @@
 import type { Blueprint, Entity } from "../../src/domain/catalog/types";
 import { relativeTime } from "../../src/lib/relative-time";
 import { PropertyValue } from "../components/property-value";
-import { Layout } from "../layout";
+import { Layout, type Viewer } from "../layout";
 
 /** How many property columns the table shows; the entity page shows them all. */
 const MAX_COLUMNS = 8;
@@ -12,6 +12,7 @@ export function entityHref(blueprint: string, identifier: string): string {
 
 /** A blueprint's entities as a paged table, properties rendered by format. */
 export function BlueprintPage(props: {
+  viewer?: Viewer | undefined;
   blueprint: Blueprint;
   entities: Entity[];
   total: number;
@@ -22,7 +23,7 @@ export function BlueprintPage(props: {
   const columns = Object.entries(blueprint.schema.properties).slice(0, MAX_COLUMNS);
   const relations = Object.entries(blueprint.relations);
   return (
-    <Layout title={blueprint.title}>
+    <Layout viewer={props.viewer} title={blueprint.title}>
       <nav class="crumbs">
         <a href="/">Catalog</a> / {blueprint.title}
       </nav>

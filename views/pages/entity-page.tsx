@@ -2,7 +2,7 @@ import type { RelationLink } from "../../src/db/entity-store";
 import type { Blueprint, Entity } from "../../src/domain/catalog/types";
 import { relativeTime } from "../../src/lib/relative-time";
 import { PropertyValue } from "../components/property-value";
-import { Layout } from "../layout";
+import { Layout, type Viewer } from "../layout";
 import { entityHref } from "./blueprint-page";
 
 function RelationList(props: { links: RelationLink[]; empty: string }) {
@@ -34,10 +34,16 @@ function RelationList(props: { links: RelationLink[]; empty: string }) {
 }
 
 /** One entity: its properties by format, and its relations in both directions. */
-export function EntityPage(props: { blueprint: Blueprint; entity: Entity; outgoing: RelationLink[]; incoming: RelationLink[] }) {
+export function EntityPage(props: {
+  viewer?: Viewer | undefined;
+  blueprint: Blueprint;
+  entity: Entity;
+  outgoing: RelationLink[];
+  incoming: RelationLink[];
+}) {
   const { blueprint, entity } = props;
   return (
-    <Layout title={entity.title ?? entity.identifier}>
+    <Layout viewer={props.viewer} title={entity.title ?? entity.identifier}>
       <nav class="crumbs">
         <a href="/">Catalog</a> / <a href={`/blueprints/${encodeURIComponent(blueprint.identifier)}`}>{blueprint.title}</a> /{" "}
         {entity.title ?? entity.identifier}

@@ -1,9 +1,9 @@
-import { Layout } from "../layout";
+import { Layout, type Viewer } from "../layout";
 
 /** A full error page for browser routes (the JSON API answers errors as JSON instead). */
-export function ErrorPage(props: { status: number; message: string; requestId: string | undefined }) {
+export function ErrorPage(props: { viewer?: Viewer | undefined; status: number; message: string; requestId: string | undefined }) {
   return (
-    <Layout title={`Error ${props.status}`}>
+    <Layout viewer={props.viewer} title={`Error ${props.status}`}>
       <section class="error">
         <h1>{props.status === 404 ? "Not found" : `Error ${props.status}`}</h1>
         <p>{props.message}</p>

@@ -1,10 +1,10 @@
 import type { Blueprint } from "../../src/domain/catalog/types";
-import { Layout } from "../layout";
+import { Layout, type Viewer } from "../layout";
 
 /** The catalog home: every blueprint with its entity count. */
-export function HomePage(props: { rows: { blueprint: Blueprint; entityCount: number }[] }) {
+export function HomePage(props: { viewer?: Viewer | undefined; rows: { blueprint: Blueprint; entityCount: number }[] }) {
   return (
-    <Layout title="Catalog">
+    <Layout viewer={props.viewer} title="Catalog">
       <h1>Software catalog</h1>
       {props.rows.length === 0 ? (
         <p class="empty">

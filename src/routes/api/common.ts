@@ -1,6 +1,7 @@
 import type { Hook } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { Principal } from "../../domain/access/principal";
 import type { WriteContext } from "../../domain/catalog/types";
 import type { AppEnv } from "../../env";
 import { AppError, invalid } from "../../lib/errors";
@@ -73,7 +74,20 @@ export function setVersionTag(c: Context<AppEnv>, version: number): void {
   c.header("ETag", `"${version}"`);
 }
 
+/** The signed-in principal; routes behind `requireSignedIn` always have one. */
+export function principalOf(c: Context<AppEnv>): Principal {
+  const principal = c.get("principal");
+  if (!principal) throw new AppError(401, "unauthenticated", "Sign in, or send a bearer token");
+  return principal;
+}
+
 /** Who, from where, under which request: attached to every write for the audit log. */
-export function writeContext(c: Context<AppEnv>, origin: WriteContext["origin"] = "API"): WriteContext {
-  return { actor: c.get("actor").id, origin, requestId: c.get("requestId"), now: new Date().toISOString() };
+export function writeContext(c: Context<AppEnv>, origin?: WriteContext["origin"]): WriteContext {
+  const principal = principalOf(c);
+  return {
+    actor: principal.email,
+    origin: origin ?? (principal.via === "session" || principal.via === "cloudflare-access" ? "UI" : "API"),
+    requestId: c.get("requestId"),
+    now: new Date().toISOString(),
+  };
 }

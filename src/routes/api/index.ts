@@ -1,18 +1,30 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { auditApi } from "./audit";
+import { authApi } from "./auth";
 import { blueprintsApi } from "./blueprints";
 import { validationHook } from "./common";
 import { entitiesApi } from "./entities";
+import { teamsApi } from "./teams";
 import { templatesApi } from "./templates";
+import { usersApi } from "./users";
 
 /** The JSON API under /v1, with its OpenAPI document generated from the same zod schemas. */
 export const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+api.route("/auth", authApi);
+api.route("/users", usersApi);
+api.route("/teams", teamsApi);
 api.route("/blueprints/:blueprint/entities", entitiesApi);
 api.route("/blueprints", blueprintsApi);
 api.route("/audit-log", auditApi);
 api.route("/templates", templatesApi);
+
+api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  description: "An access token from POST /v1/auth/access_token, or a personal API token (epat_…)",
+});
 
 api.doc31("/openapi.json", {
   openapi: "3.1.0",
@@ -22,5 +34,6 @@ api.doc31("/openapi.json", {
     description:
       "Software catalog (blueprints, entities, relations) with Port-compatible shapes. Errors are `{ok:false, error:{code, message, details:[{path, message}]}}`.",
   },
-  servers: [{ url: "/" }],
+  servers: [{ url: "/v1" }],
+  security: [{ bearer: [] }],
 });

@@ -8,6 +8,7 @@ import { searchAuditLog } from "../../domain/audit/audit-log";
 import { listBlueprintsWithCounts } from "../../domain/catalog/blueprints";
 import { countBlueprintEntities, getEntity, listBlueprintEntities } from "../../domain/catalog/entity-read";
 import type { AppEnv } from "../../env";
+import { viewerOf } from "./viewer";
 
 const PAGE_SIZE = 50;
 
@@ -16,7 +17,7 @@ export const catalogPages = new Hono<AppEnv>();
 
 catalogPages.get("/", async (c) => {
   const rows = await listBlueprintsWithCounts(database(c.env.DB));
-  return c.html(<HomePage rows={rows} />);
+  return c.html(<HomePage viewer={viewerOf(c)} rows={rows} />);
 });
 
 catalogPages.get("/blueprints/:blueprint", async (c) => {
@@ -25,13 +26,23 @@ catalogPages.get("/blueprints/:blueprint", async (c) => {
   const cursor = c.req.query("cursor") || undefined;
   const page = await listBlueprintEntities(db, blueprint, { limit: PAGE_SIZE, cursor });
   const total = await countBlueprintEntities(db, blueprint);
-  return c.html(<BlueprintPage blueprint={page.blueprint} entities={page.entities} total={total} next={page.next} cursor={cursor} />);
+  return c.html(
+    <BlueprintPage
+      viewer={viewerOf(c)}
+      blueprint={page.blueprint}
+      entities={page.entities}
+      total={total}
+      next={page.next}
+      cursor={cursor}
+    />,
+  );
 });
 
 catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
   const result = await getEntity(database(c.env.DB), c.req.param("blueprint"), c.req.param("identifier"), { includeRelated: true });
   return c.html(
     <EntityPage
+      viewer={viewerOf(c)}
       blueprint={result.blueprint}
       entity={result.entity}
       outgoing={result.related?.outgoing ?? []}
@@ -42,5 +53,5 @@ catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
 
 catalogPages.get("/audit", async (c) => {
   const result = await searchAuditLog(database(c.env.DB), { limit: 100, cursor: c.req.query("cursor") || undefined });
-  return c.html(<AuditPage entries={result.audits} next={result.next} />);
+  return c.html(<AuditPage viewer={viewerOf(c)} entries={result.audits} next={result.next} />);
 });

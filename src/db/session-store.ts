@@ -1,0 +1,61 @@
+import { sql } from "drizzle-orm";
+import { type Database, type Statement, statement } from "./client";
+
+export interface SessionRecord {
+  userId: string;
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+  lastSeenAt: string;
+}
+
+export function insertSessionStatement(db: Database, idHash: string, s: SessionRecord): Statement {
+  return statement(
+    db,
+    sql`INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
+        VALUES (${idHash}, ${s.userId}, ${s.csrfToken}, ${s.createdAt}, ${s.expiresAt}, ${s.lastSeenAt})`,
+  );
+}
+
+export async function findSession(db: Database, idHash: string): Promise<SessionRecord | null> {
+  const row = await db.get<{ user_id: string; csrf_token: string; created_at: string; expires_at: string; last_seen_at: string }>(
+    sql`SELECT user_id, csrf_token, created_at, expires_at, last_seen_at FROM sessions WHERE id_hash = ${idHash}`,
+  );
+  return row
+    ? { userId: row.user_id, csrfToken: row.csrf_token, createdAt: row.created_at, expiresAt: row.expires_at, lastSeenAt: row.last_seen_at }
+    : null;
+}
+
+export function deleteSessionStatement(db: Database, idHash: string): Statement {
+  return statement(db, sql`DELETE FROM sessions WHERE id_hash = ${idHash}`);
+}
+
+export function deleteUserSessionsStatement(db: Database, userId: string): Statement {
+  return statement(db, sql`DELETE FROM sessions WHERE user_id = ${userId}`);
+}
+
+export function touchSessionStatement(db: Database, idHash: string, at: string): Statement {
+  return statement(db, sql`UPDATE sessions SET last_seen_at = ${at} WHERE id_hash = ${idHash}`);
+}
+
+/** Failed sign-ins for `key` within the window, after forgetting a window that has passed. */
+export async function recentFailures(db: Database, key: string, windowStart: number): Promise<number> {
+  const row = await db.get<{ failures: number; window_start: number }>(
+    sql`SELECT failures, window_start FROM login_failures WHERE key = ${key}`,
+  );
+  return row && row.window_start >= windowStart ? row.failures : 0;
+}
+
+export function recordFailureStatement(db: Database, key: string, now: number, windowStart: number): Statement {
+  return statement(
+    db,
+    sql`INSERT INTO login_failures (key, window_start, failures) VALUES (${key}, ${now}, 1)
+        ON CONFLICT (key) DO UPDATE SET
+          failures = CASE WHEN window_start < ${windowStart} THEN 1 ELSE failures + 1 END,
+          window_start = CASE WHEN window_start < ${windowStart} THEN ${now} ELSE window_start END`,
+  );
+}
+
+export function clearFailuresStatement(db: Database, key: string): Statement {
+  return statement(db, sql`DELETE FROM login_failures WHERE key = ${key}`);
+}
