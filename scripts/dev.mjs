@@ -2,6 +2,7 @@
 // Applies the D1 migrations to the local SQLite, starts `wrangler dev` (workerd), waits for it, then applies
 // the sdlc and cloud-resources templates (idempotent, so restarts keep your changes).
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +13,7 @@ const base = `http://127.0.0.1:${port}`;
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
 
-ensureDevVars();
+const vars = ensureDevVars();
 run(process.execPath, [join(root, "scripts", "copy-assets.mjs")]);
 run(wrangler, ["d1", "migrations", "apply", "DB", "--local"]);
 
@@ -25,19 +26,68 @@ for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill
 server.on("exit", (code) => process.exit(code ?? 0));
 
 await waitForServer();
+const token = await accessToken();
 for (const template of ["sdlc", "cloud-resources"]) {
-  const res = await fetch(`${base}/v1/templates/${template}/apply`, { method: "POST" });
+  const res = await fetch(`${base}/v1/templates/${template}/apply`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
   const body = await res.json();
   if (!res.ok) console.error(`template ${template} failed:`, JSON.stringify(body));
   else console.log(`template ${template}: created ${body.blueprints.created.length} blueprints, ${body.entities.created} entities`);
 }
-console.log(`\nPortal ready: http://localhost:${port}  (API reference: http://localhost:${port}/docs/api)\n`);
+console.log(`
+Portal ready: http://localhost:${port}   (API reference: http://localhost:${port}/docs/api)
+Sign in as ${vars.PORTAL_ADMIN_EMAIL} with the password PORTAL_ADMIN_PASSWORD from .dev.vars.
+API: source .dev.vars, then POST /v1/auth/access_token with {"clientId": $PORTAL_CLIENT_ID, "clientSecret": $PORTAL_CLIENT_SECRET}.
+`);
 
-/** Local mode: .dev.vars (git-ignored) opens the portal to the local developer. */
+/**
+ * Local secrets in .dev.vars (git-ignored; wrangler hands them to the Worker as environment variables):
+ * the token signing key and the demo admin with its API client. Existing values are kept, so the same
+ * credentials work across restarts and on any empty local database (the Worker bootstraps the admin).
+ */
 function ensureDevVars() {
   const file = join(root, ".dev.vars");
   const text = existsSync(file) ? readFileSync(file, "utf8") : "";
-  if (!/^AUTH_MODE=/m.test(text)) writeFileSync(file, `${text}${text && !text.endsWith("\n") ? "\n" : ""}AUTH_MODE=open\n`);
+  const current = Object.fromEntries(
+    text
+      .split("\n")
+      .map((line) => /^([A-Z0-9_]+)=(.*)$/.exec(line.trim()))
+      .filter(Boolean)
+      .map((m) => [m[1], m[2].replace(/^"(.*)"$/, "$1")]),
+  );
+  const secret = (n) => randomBytes(n).toString("base64url");
+  const wanted = {
+    PORTAL_DEV_MODE: "1",
+    AUTH_SIGNING_KEY: secret(32),
+    PORTAL_ADMIN_EMAIL: "admin@example.com",
+    PORTAL_ADMIN_PASSWORD: secret(12),
+    PORTAL_CLIENT_ID: `epci_${secret(18)}`,
+    PORTAL_CLIENT_SECRET: `epcs_${secret(30)}`,
+  };
+  const merged = { ...wanted, ...current };
+  delete merged.AUTH_MODE; // the open mode of the first release is gone
+  writeFileSync(
+    file,
+    `${Object.entries(merged)
+      .map(([k, v]) => `${k}="${v}"`)
+      .join("\n")}\n`,
+  );
+  return merged;
+}
+
+async function accessToken() {
+  const res = await fetch(`${base}/v1/auth/access_token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ clientId: vars.PORTAL_CLIENT_ID, clientSecret: vars.PORTAL_CLIENT_SECRET }),
+  });
+  const body = await res.json();
+  if (!res.ok) {
+    console.error("could not get an access token with the .dev.vars credentials:", JSON.stringify(body));
+    console.error("If this local database was set up with other credentials, delete .wrangler/state to start afresh.");
+    server.kill();
+    process.exit(1);
+  }
+  return body.accessToken;
 }
 
 function run(command, args) {
@@ -48,7 +98,7 @@ function run(command, args) {
 async function waitForServer() {
   for (let i = 0; i < 120; i++) {
     try {
-      const res = await fetch(`${base}/v1/blueprints`);
+      const res = await fetch(`${base}/login`);
       if (res.ok) return;
     } catch {
       // not listening yet
