@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
+import type { ReadScope } from "../domain/access/decisions";
 import type { Entity, RelationValue } from "../domain/catalog/types";
 import { type Database, jsonChunks, type Statement, statement } from "./client";
+import { visibleAcrossSql, visibleSql } from "./read-scope-sql";
 
 /** The stored columns of an entity, as the write path produces them. */
 export interface EntityRecord {
@@ -92,13 +94,18 @@ async function withRelations(db: Database, rows: EntityRowJson[]): Promise<Store
  * The entities of `blueprint` with these identifiers, with their relations as lists of target identifiers
  * (the caller shapes single relations from the blueprint definition).
  */
-export async function findEntities(db: Database, blueprint: string, identifiers: string[]): Promise<StoredEntity[]> {
+export async function findEntities(
+  db: Database,
+  blueprint: string,
+  identifiers: string[],
+  scope: ReadScope = { kind: "all" },
+): Promise<StoredEntity[]> {
   const rows: EntityRowJson[] = [];
   for (const chunk of jsonChunks(identifiers)) {
     rows.push(
       ...(await db.all<EntityRowJson>(sql`
         SELECT ${ENTITY_COLUMNS} FROM entities e
-        WHERE e.blueprint = ${blueprint} AND e.identifier IN (SELECT value FROM json_each(${chunk}))`)),
+        WHERE e.blueprint = ${blueprint} AND e.identifier IN (SELECT value FROM json_each(${chunk})) AND ${visibleSql("e", scope)}`)),
     );
   }
   return withRelations(db, rows);
@@ -109,16 +116,20 @@ export async function listEntities(
   db: Database,
   blueprint: string,
   page: { limit: number; after?: string | undefined },
+  scope: ReadScope,
 ): Promise<StoredEntity[]> {
   const rows = await db.all<EntityRowJson>(sql`
     SELECT ${ENTITY_COLUMNS} FROM entities e
-    WHERE e.blueprint = ${blueprint} AND e.identifier > ${page.after ?? ""}
+    WHERE e.blueprint = ${blueprint} AND e.identifier > ${page.after ?? ""} AND ${visibleSql("e", scope)}
     ORDER BY e.identifier LIMIT ${page.limit}`);
   return withRelations(db, rows);
 }
 
-export async function countEntities(db: Database, blueprint: string): Promise<number> {
-  const row = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM entities WHERE blueprint = ${blueprint}`);
+export async function countEntities(db: Database, blueprint: string, scope: ReadScope = { kind: "all" }): Promise<number> {
+  if (scope.kind === "none") return 0;
+  const row = await db.get<{ n: number }>(
+    sql`SELECT COUNT(*) AS n FROM entities e WHERE e.blueprint = ${blueprint} AND ${visibleSql("e", scope)}`,
+  );
   return row?.n ?? 0;
 }
 
@@ -142,20 +153,42 @@ export interface RelationLink {
   title: string | null;
 }
 
-/** Relations pointing at entity `id` (who depends on it), with the source entity's identity. */
-export async function incomingRelations(db: Database, id: number, limit = 1000): Promise<RelationLink[]> {
+/** Relations pointing at entity `id` (who depends on it) from entities the caller may read. */
+export async function incomingRelations(db: Database, id: number, scopes: Map<string, ReadScope>, limit = 1000): Promise<RelationLink[]> {
   return db.all<RelationLink>(sql`
     SELECT r.relation, s.blueprint, s.identifier, s.title
     FROM relations r JOIN entities s ON s.id = r.source_id
-    WHERE r.target_id = ${id} ORDER BY s.blueprint, r.relation, s.identifier LIMIT ${limit}`);
+    WHERE r.target_id = ${id} AND ${visibleAcrossSql("s", scopes)}
+    ORDER BY s.blueprint, r.relation, s.identifier LIMIT ${limit}`);
 }
 
-/** Relations going out of entity `id`, with the target entity's identity. */
-export async function outgoingRelations(db: Database, id: number): Promise<RelationLink[]> {
+/** Relations going out of entity `id` to entities the caller may read. */
+export async function outgoingRelations(db: Database, id: number, scopes: Map<string, ReadScope>): Promise<RelationLink[]> {
   return db.all<RelationLink>(sql`
     SELECT r.relation, t.blueprint, t.identifier, t.title
     FROM relations r JOIN entities t ON t.id = r.target_id
-    WHERE r.source_id = ${id} ORDER BY r.relation, r.position`);
+    WHERE r.source_id = ${id} AND ${visibleAcrossSql("t", scopes)}
+    ORDER BY r.relation, r.position`);
+}
+
+/** The teams owning entity `id` along an ownership relation path (empty path: its own teams). */
+export async function owningTeams(db: Database, id: number, path: string[]): Promise<string[]> {
+  if (path.length === 0) {
+    const rows = await db.all<{ str: string }>(sql`SELECT str FROM entity_values WHERE entity_id = ${id} AND property = '$team'`);
+    return rows.map((r) => r.str);
+  }
+  const joins = path
+    .slice(1)
+    .map(
+      (rel, i) =>
+        sql` JOIN relations ${sql.raw(`r${i + 1}`)} ON ${sql.raw(`r${i + 1}`)}.source_id = ${sql.raw(`r${i}`)}.target_id AND ${sql.raw(`r${i + 1}`)}.relation = ${rel}`,
+    );
+  const last = sql.raw(`r${path.length - 1}`);
+  const rows = await db.all<{ str: string }>(sql`
+    SELECT DISTINCT tv.str FROM relations r0${sql.join(joins, sql``)}
+    JOIN entity_values tv ON tv.entity_id = ${last}.target_id AND tv.property = '$team'
+    WHERE r0.source_id = ${id} AND r0.relation = ${path[0]}`);
+  return rows.map((r) => r.str);
 }
 
 /** Source entities holding relation `relation` (of blueprint `sourceBlueprint`) to any of `targetIds`. */

@@ -18,7 +18,11 @@ export async function deleteEntity(
   db: Database,
   blueprintId: string,
   identifier: string,
-  opts: { deleteDependents: boolean },
+  opts: {
+    deleteDependents: boolean;
+    /** Access check for each entity about to be deleted (see domain/access). */
+    authorize?: ((blueprint: Blueprint, entity: StoredEntity) => Promise<AppError | null>) | undefined;
+  },
   ctx: WriteContext,
 ): Promise<{ deleted: { blueprint: string; identifier: string }[] }> {
   const blueprints = new Map((await listBlueprints(db)).map((b) => [b.identifier, b]));
@@ -69,6 +73,10 @@ export async function deleteEntity(
   }
 
   const gone = [...doomed.values()];
+  for (const { blueprint: bp, entity } of gone) {
+    const denied = opts.authorize ? await opts.authorize(bp, entity) : null;
+    if (denied) throw denied;
+  }
   await runBatch(db, [
     ...insertAuditStatements(
       db,

@@ -2,6 +2,7 @@ import { findBlueprint } from "../../db/blueprint-store";
 import type { Database } from "../../db/client";
 import { countEntities, findEntities, incomingRelations, listEntities, outgoingRelations, type RelationLink } from "../../db/entity-store";
 import { invalid, notFound } from "../../lib/errors";
+import type { ReadScope } from "../access/decisions";
 import { toApiEntity } from "./entity-shape";
 import type { Blueprint, Entity } from "./types";
 
@@ -18,20 +19,34 @@ async function requireBlueprint(db: Database, identifier: string): Promise<Bluep
   return blueprint;
 }
 
-/** One entity, optionally with its relations in both directions. */
+/** What a reader may see: entities of a blueprint (`scope`) and, for relation views, of every blueprint. */
+export interface Visibility {
+  scope: ReadScope;
+  scopes: Map<string, ReadScope>;
+}
+
+export const SEE_ALL: Visibility = { scope: { kind: "all" }, scopes: new Map() };
+
+/**
+ * One entity, optionally with its relations in both directions, as far as `visibility` lets the reader
+ * see. `null` when it exists but is not visible (the caller decides between 403 and 404).
+ */
 export async function getEntity(
   db: Database,
   blueprintId: string,
   identifier: string,
-  opts: { includeRelated: boolean },
-): Promise<EntityWithRelated> {
+  opts: { includeRelated: boolean; visibility: Visibility },
+): Promise<EntityWithRelated | null> {
   const blueprint = await requireBlueprint(db, blueprintId);
-  const [stored] = await findEntities(db, blueprintId, [identifier]);
-  if (!stored) throw notFound(`Entity '${identifier}' of blueprint '${blueprintId}'`);
+  const [stored] = await findEntities(db, blueprintId, [identifier], opts.visibility.scope);
+  if (!stored) {
+    if ((await findEntities(db, blueprintId, [identifier])).length > 0) return null;
+    throw notFound(`Entity '${identifier}' of blueprint '${blueprintId}'`);
+  }
   const result: EntityWithRelated = { entity: toApiEntity(blueprint, stored), blueprint };
   if (opts.includeRelated) {
-    const [outgoing, incoming] = [await outgoingRelations(db, stored.id), await incomingRelations(db, stored.id)];
-    result.related = { outgoing, incoming };
+    const { scopes } = opts.visibility;
+    result.related = { outgoing: await outgoingRelations(db, stored.id, scopes), incoming: await incomingRelations(db, stored.id, scopes) };
   }
   return result;
 }
@@ -65,10 +80,11 @@ export async function listBlueprintEntities(
   db: Database,
   blueprintId: string,
   page: { limit: number; cursor?: string | undefined },
+  scope: ReadScope,
 ): Promise<EntityPage> {
   const blueprint = await requireBlueprint(db, blueprintId);
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
-  const rows = await listEntities(db, blueprintId, { limit: page.limit + 1, after });
+  const rows = await listEntities(db, blueprintId, { limit: page.limit + 1, after }, scope);
   const more = rows.length > page.limit;
   const shown = more ? rows.slice(0, page.limit) : rows;
   const last = shown.at(-1);
@@ -79,7 +95,7 @@ export async function listBlueprintEntities(
   };
 }
 
-/** How many entities a blueprint has. */
-export async function countBlueprintEntities(db: Database, blueprintId: string): Promise<number> {
-  return countEntities(db, blueprintId);
+/** How many entities of a blueprint the reader may see. */
+export async function countBlueprintEntities(db: Database, blueprintId: string, scope: ReadScope): Promise<number> {
+  return countEntities(db, blueprintId, scope);
 }

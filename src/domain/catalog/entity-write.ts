@@ -32,6 +32,10 @@ export interface WriteOptions {
   upsert: boolean;
   merge: boolean;
   createMissingRelated: boolean;
+  /** Access check per entity write (see domain/access); an error fails that entity only. */
+  authorize?: ((write: { blueprint: Blueprint; existing: StoredEntity | undefined; next: Entity }) => Promise<AppError | null>) | undefined;
+  /** Access check for creating an empty related entity in `blueprint`; returns why not, or null. */
+  mayCreateIn?: ((blueprint: string) => string | null) | undefined;
 }
 
 export interface EntityWrite {
@@ -170,7 +174,13 @@ async function attemptWrite(
     });
   }
 
-  const { accepted, placeholders } = await resolveRelationTargets(db, blueprint, planned, options, ctx, fail);
+  const authorized: Planned[] = [];
+  for (const p of planned) {
+    const denied = options.authorize ? await options.authorize({ blueprint, existing: p.existing, next: apiView(blueprint, p) }) : null;
+    if (denied) fail(p.index, p.identifier, denied);
+    else authorized.push(p);
+  }
+  const { accepted, placeholders } = await resolveRelationTargets(db, blueprint, authorized, options, ctx, fail);
   if (accepted.length > 0) {
     const written = accepted.map((p) => ({
       identifier: p.identifier,
@@ -262,7 +272,7 @@ async function resolveRelationTargets(
         if (!missing.get(def.target)?.has(id)) return;
         const field = Array.isArray(value) ? `relations.${key}.${i}` : `relations.${key}`;
         const path = p.pathPrefix ? `${p.pathPrefix}.${field}` : field;
-        const why = targetsUnableToBeBare.get(def.target);
+        const why = targetsUnableToBeBare.get(def.target) ?? options.mayCreateIn?.(def.target);
         if (!options.createMissingRelated) {
           problems.push({
             path,

@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
+import { requireAdmin } from "../../domain/access/guards";
 import { searchAuditLog } from "../../domain/audit/audit-log";
 import type { AppEnv } from "../../env";
-import { errorResponses, jsonResponse, validationHook } from "./common";
+import { errorResponses, jsonResponse, principalOf, validationHook } from "./common";
 
 /** `/v1/audit-log`: every mutation, newest first. */
 export const auditApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -31,6 +32,7 @@ auditApi.openapi(
     },
   }),
   async (c) => {
+    requireAdmin(principalOf(c), "read the audit log");
     const q = c.req.valid("query");
     const result = await searchAuditLog(database(c.env.DB), { ...q, resourceType: q.resource_type });
     return c.json({ ok: true as const, ...result }, 200);

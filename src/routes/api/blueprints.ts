@@ -1,16 +1,21 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
+import { accessFor, blueprintsWithVisibleCounts } from "../../domain/access/authorized-catalog";
+import { requireAdmin, requireAdminOrModerator } from "../../domain/access/guards";
 import { blueprintBodySchema } from "../../domain/catalog/blueprint-definition";
-import {
-  createBlueprint,
-  deleteBlueprint,
-  getBlueprint,
-  listBlueprintsWithCounts,
-  patchBlueprint,
-  replaceBlueprint,
-} from "../../domain/catalog/blueprints";
+import { createBlueprint, deleteBlueprint, getBlueprint, patchBlueprint, replaceBlueprint } from "../../domain/catalog/blueprints";
 import type { AppEnv } from "../../env";
-import { errorResponses, expectedVersion, jsonBody, jsonResponse, queryFlag, setVersionTag, validationHook, writeContext } from "./common";
+import {
+  errorResponses,
+  expectedVersion,
+  jsonBody,
+  jsonResponse,
+  principalOf,
+  queryFlag,
+  setVersionTag,
+  validationHook,
+  writeContext,
+} from "./common";
 
 const Blueprint = blueprintBodySchema.openapi("Blueprint");
 const BlueprintResult = z.object({ ok: z.literal(true), blueprint: z.looseObject({}) });
@@ -31,7 +36,8 @@ blueprintsApi.openapi(
     },
   }),
   async (c) => {
-    const rows = await listBlueprintsWithCounts(database(c.env.DB));
+    const db = database(c.env.DB);
+    const rows = await blueprintsWithVisibleCounts(db, await accessFor(db, principalOf(c)));
     return c.json({ ok: true as const, blueprints: rows.map((r) => ({ ...r.blueprint, entityCount: r.entityCount })) }, 200);
   },
 );
@@ -46,6 +52,7 @@ blueprintsApi.openapi(
     responses: { 201: jsonResponse(BlueprintResult, "Created"), ...errorResponses },
   }),
   async (c) => {
+    requireAdmin(principalOf(c), "create blueprints");
     const blueprint = await createBlueprint(database(c.env.DB), c.req.valid("json"), writeContext(c));
     setVersionTag(c, blueprint.version);
     return c.json({ ok: true as const, blueprint }, 201);
@@ -62,6 +69,7 @@ blueprintsApi.openapi(
     responses: { 200: jsonResponse(BlueprintResult, "The blueprint; ETag carries its version"), ...errorResponses },
   }),
   async (c) => {
+    principalOf(c);
     const blueprint = await getBlueprint(database(c.env.DB), c.req.valid("param").identifier);
     setVersionTag(c, blueprint.version);
     return c.json({ ok: true as const, blueprint }, 200);
@@ -79,6 +87,7 @@ blueprintsApi.openapi(
     responses: { 200: jsonResponse(BlueprintResult, "Replaced"), ...errorResponses },
   }),
   async (c) => {
+    requireAdminOrModerator(principalOf(c), c.req.valid("param").identifier, "change this blueprint");
     const version = expectedVersion(c, c.req.valid("query").version);
     const blueprint = await replaceBlueprint(
       database(c.env.DB),
@@ -103,6 +112,7 @@ blueprintsApi.openapi(
     responses: { 200: jsonResponse(BlueprintResult, "Updated"), ...errorResponses },
   }),
   async (c) => {
+    requireAdminOrModerator(principalOf(c), c.req.valid("param").identifier, "change this blueprint");
     const version = expectedVersion(c, c.req.valid("query").version);
     const blueprint = await patchBlueprint(
       database(c.env.DB),
@@ -130,6 +140,7 @@ blueprintsApi.openapi(
     },
   }),
   async (c) => {
+    requireAdmin(principalOf(c), "delete blueprints");
     const result = await deleteBlueprint(
       database(c.env.DB),
       c.req.valid("param").identifier,

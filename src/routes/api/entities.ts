@@ -1,12 +1,28 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { database } from "../../db/client";
+import {
+  accessFor,
+  authorizedDelete,
+  authorizedWriteOptions,
+  getVisibleEntity,
+  listVisibleEntities,
+} from "../../domain/access/authorized-catalog";
 import { deleteEntity } from "../../domain/catalog/entity-delete";
 import { entityBodySchema } from "../../domain/catalog/entity-input";
-import { getEntity, listBlueprintEntities } from "../../domain/catalog/entity-read";
-import { type WriteMode, type WriteOutcome, writeEntityBodies } from "../../domain/catalog/entity-write";
+import { type WriteMode, type WriteOptions, type WriteOutcome, writeEntityBodies } from "../../domain/catalog/entity-write";
 import type { AppEnv } from "../../env";
-import { errorResponses, expectedVersion, jsonBody, jsonResponse, queryFlag, setVersionTag, validationHook, writeContext } from "./common";
+import {
+  errorResponses,
+  expectedVersion,
+  jsonBody,
+  jsonResponse,
+  principalOf,
+  queryFlag,
+  setVersionTag,
+  validationHook,
+  writeContext,
+} from "./common";
 
 /** Most entities one bulk request may carry. */
 export const MAX_BULK = 1000;
@@ -32,16 +48,18 @@ async function writeOne(
   blueprint: string,
   mode: WriteMode,
   raw: unknown,
-  options: { upsert: boolean; merge: boolean; createMissingRelated: boolean },
+  options: WriteOptions,
   identifier?: string,
   version?: number,
 ) {
+  const db = database(c.env.DB);
+  const access = await accessFor(db, principalOf(c));
   const [outcome] = await writeEntityBodies(
-    database(c.env.DB),
+    db,
     blueprint,
     mode,
     [{ raw, pathPrefix: "", identifier, expectedVersion: version }],
-    options,
+    authorizedWriteOptions(db, access, options),
     writeContext(c),
   );
   if (!outcome) throw new Error("entity write produced no outcome");
@@ -121,12 +139,14 @@ entitiesApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
+    const db = database(c.env.DB);
+    const access = await accessFor(db, principalOf(c));
     const outcomes = await writeEntityBodies(
-      database(c.env.DB),
+      db,
       c.req.valid("param").blueprint,
       "create",
       c.req.valid("json").entities.map((raw, i) => ({ raw, pathPrefix: `entities.${i}` })),
-      { upsert: q.upsert, merge: q.merge, createMissingRelated: q.create_missing_related_entities },
+      authorizedWriteOptions(db, access, { upsert: q.upsert, merge: q.merge, createMissingRelated: q.create_missing_related_entities }),
       writeContext(c),
     );
     const body = bulkResponse(outcomes);
@@ -154,7 +174,9 @@ entitiesApi.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const page = await listBlueprintEntities(database(c.env.DB), c.req.valid("param").blueprint, { limit: q.limit, cursor: q.cursor });
+    const db = database(c.env.DB);
+    const access = await accessFor(db, principalOf(c));
+    const page = await listVisibleEntities(db, access, c.req.valid("param").blueprint, { limit: q.limit, cursor: q.cursor });
     return c.json({ ok: true as const, entities: page.entities, next: page.next }, 200);
   },
 );
@@ -176,7 +198,9 @@ entitiesApi.openapi(
   }),
   async (c) => {
     const p = c.req.valid("param");
-    const result = await getEntity(database(c.env.DB), p.blueprint, p.identifier, { includeRelated: c.req.valid("query").include_related });
+    const db = database(c.env.DB);
+    const access = await accessFor(db, principalOf(c));
+    const result = await getVisibleEntity(db, access, p.blueprint, p.identifier, c.req.valid("query").include_related);
     setVersionTag(c, result.entity.version);
     return c.json({ ok: true as const, entity: result.entity, ...(result.related ? { related: result.related } : {}) }, 200);
   },

@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
+import { requireAdmin } from "../../domain/access/guards";
 import { applyTemplate, listTemplates } from "../../domain/templates/apply-template";
 import type { AppEnv } from "../../env";
-import { errorResponses, jsonResponse, validationHook, writeContext } from "./common";
+import { errorResponses, jsonResponse, principalOf, validationHook, writeContext } from "./common";
 
 /** `/v1/templates`: ready-made blueprints and demo entities. */
 export const templatesApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -29,6 +30,7 @@ templatesApi.openapi(
     responses: { 200: jsonResponse(z.looseObject({ ok: z.literal(true) }), "What was created"), ...errorResponses },
   }),
   async (c) => {
+    requireAdmin(principalOf(c), "apply templates");
     const result = await applyTemplate(database(c.env.DB), c.req.valid("param").name, writeContext(c, "TEMPLATE"));
     return c.json({ ok: true as const, ...result }, 200);
   },

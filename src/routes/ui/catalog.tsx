@@ -4,10 +4,17 @@ import { BlueprintPage } from "../../../views/pages/blueprint-page";
 import { EntityPage } from "../../../views/pages/entity-page";
 import { HomePage } from "../../../views/pages/home";
 import { database } from "../../db/client";
+import {
+  accessFor,
+  blueprintsWithVisibleCounts,
+  countVisibleEntities,
+  getVisibleEntity,
+  listVisibleEntities,
+} from "../../domain/access/authorized-catalog";
+import { requireAdmin } from "../../domain/access/guards";
 import { searchAuditLog } from "../../domain/audit/audit-log";
-import { listBlueprintsWithCounts } from "../../domain/catalog/blueprints";
-import { countBlueprintEntities, getEntity, listBlueprintEntities } from "../../domain/catalog/entity-read";
 import type { AppEnv } from "../../env";
+import { principalOf } from "../api/common";
 import { viewerOf } from "./viewer";
 
 const PAGE_SIZE = 50;
@@ -16,7 +23,8 @@ const PAGE_SIZE = 50;
 export const catalogPages = new Hono<AppEnv>();
 
 catalogPages.get("/", async (c) => {
-  const rows = await listBlueprintsWithCounts(database(c.env.DB));
+  const db = database(c.env.DB);
+  const rows = await blueprintsWithVisibleCounts(db, await accessFor(db, principalOf(c)));
   return c.html(<HomePage viewer={viewerOf(c)} rows={rows} />);
 });
 
@@ -24,8 +32,9 @@ catalogPages.get("/blueprints/:blueprint", async (c) => {
   const db = database(c.env.DB);
   const blueprint = c.req.param("blueprint");
   const cursor = c.req.query("cursor") || undefined;
-  const page = await listBlueprintEntities(db, blueprint, { limit: PAGE_SIZE, cursor });
-  const total = await countBlueprintEntities(db, blueprint);
+  const access = await accessFor(db, principalOf(c));
+  const page = await listVisibleEntities(db, access, blueprint, { limit: PAGE_SIZE, cursor });
+  const total = await countVisibleEntities(db, access, blueprint);
   return c.html(
     <BlueprintPage
       viewer={viewerOf(c)}
@@ -39,7 +48,9 @@ catalogPages.get("/blueprints/:blueprint", async (c) => {
 });
 
 catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
-  const result = await getEntity(database(c.env.DB), c.req.param("blueprint"), c.req.param("identifier"), { includeRelated: true });
+  const db = database(c.env.DB);
+  const access = await accessFor(db, principalOf(c));
+  const result = await getVisibleEntity(db, access, c.req.param("blueprint"), c.req.param("identifier"), true);
   return c.html(
     <EntityPage
       viewer={viewerOf(c)}
@@ -52,6 +63,7 @@ catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
 });
 
 catalogPages.get("/audit", async (c) => {
+  requireAdmin(principalOf(c), "read the audit log");
   const result = await searchAuditLog(database(c.env.DB), { limit: 100, cursor: c.req.query("cursor") || undefined });
   return c.html(<AuditPage viewer={viewerOf(c)} entries={result.audits} next={result.next} />);
 });
