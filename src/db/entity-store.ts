@@ -312,6 +312,8 @@ export function replaceIndexStatements(
     );
   }
   const values = written.flatMap((w) => w.values.map((v) => ({ i: w.identifier, p: v.property, s: v.str, n: v.num })));
+  // CROSS JOIN keeps json_each as the outer loop, so each row finds its entity through the unique index.
+  // A plain JOIN let the planner scan every entity of the blueprint per row: seconds instead of milliseconds.
   for (const chunk of jsonChunks(values)) {
     statements.push(
       statement(
@@ -319,7 +321,7 @@ export function replaceIndexStatements(
         sql`
         INSERT INTO entity_values (entity_id, blueprint, property, str, num)
         SELECT e.id, e.blueprint, j.value->>'p', j.value->>'s', j.value->>'n'
-        FROM json_each(${chunk}) j JOIN entities e ON e.blueprint = ${blueprint} AND e.identifier = j.value->>'i'`,
+        FROM json_each(${chunk}) j CROSS JOIN entities e ON e.blueprint = ${blueprint} AND e.identifier = j.value->>'i'`,
       ),
     );
   }

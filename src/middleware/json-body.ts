@@ -22,14 +22,27 @@ export function jsonBodyGuard(): MiddlewareHandler<AppEnv> {
     if (declared > MAX_BODY_BYTES) throw tooLarge();
     const text = await c.req.text();
     if (text.length === 0) return next();
-    if (new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) throw tooLarge();
+    if (utf8Length(text) > MAX_BODY_BYTES) throw tooLarge();
     const type = c.req.header("content-type") ?? "";
     if (!JSON_TYPE.test(type)) {
       throw new AppError(415, "unsupported_media_type", `Send the body as application/json (got '${type || "no content type"}')`);
     }
-    parseJsonBody(text);
+    // Parse once and hand the result to Hono's body cache, so the route's validator does not parse again.
+    const parsed = parseJsonBody(text);
+    c.req.bodyCache.json = Promise.resolve(parsed);
     return next();
   };
+}
+
+/** UTF-8 byte length without copying the text (a UTF-16 unit is 1–3 bytes; a surrogate pair is 4). */
+function utf8Length(text: string): number {
+  if (text.length > MAX_BODY_BYTES) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 2 : 3;
+  }
+  return bytes;
 }
 
 function tooLarge(): AppError {

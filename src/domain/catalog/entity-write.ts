@@ -89,6 +89,8 @@ interface Planned {
   pathPrefix: string;
   existing: StoredEntity | undefined;
   record: EntityRecord;
+  /** The entity as the API will show it after the write. */
+  view: Entity;
   relations: Record<string, RelationValue>;
 }
 
@@ -152,31 +154,33 @@ async function attemptWrite(
       continue;
     }
     const keep = <T>(given: T | undefined, before: T): T => (given !== undefined ? given : merging ? before : (undefined as T));
+    const record: EntityRecord = {
+      blueprint: blueprint.identifier,
+      identifier,
+      title: keep(input.title, old?.title ?? null) ?? null,
+      icon: keep(input.icon, old?.icon ?? null) ?? null,
+      team: keep(input.team, old?.team ?? []) ?? [],
+      properties: props.value,
+      version: (old?.version ?? 0) + 1,
+      createdAt: old?.createdAt ?? ctx.now,
+      createdBy: old?.createdBy ?? ctx.actor,
+      updatedAt: ctx.now,
+      updatedBy: ctx.actor,
+    };
     planned.push({
       index,
       identifier,
       pathPrefix: w.pathPrefix,
       existing: old,
       relations,
-      record: {
-        blueprint: blueprint.identifier,
-        identifier,
-        title: keep(input.title, old?.title ?? null) ?? null,
-        icon: keep(input.icon, old?.icon ?? null) ?? null,
-        team: keep(input.team, old?.team ?? []) ?? [],
-        properties: props.value,
-        version: (old?.version ?? 0) + 1,
-        createdAt: old?.createdAt ?? ctx.now,
-        createdBy: old?.createdBy ?? ctx.actor,
-        updatedAt: ctx.now,
-        updatedBy: ctx.actor,
-      },
+      record,
+      view: { ...record, relations: shapeRelations(blueprint, relations) },
     });
   }
 
   const authorized: Planned[] = [];
   for (const p of planned) {
-    const denied = options.authorize ? await options.authorize({ blueprint, existing: p.existing, next: apiView(blueprint, p) }) : null;
+    const denied = options.authorize ? await options.authorize({ blueprint, existing: p.existing, next: p.view }) : null;
     if (denied) fail(p.index, p.identifier, denied);
     else authorized.push(p);
   }
@@ -196,7 +200,7 @@ async function attemptWrite(
       blueprint: blueprint.identifier,
       entity: p.identifier,
       before: p.existing ? toApiEntity(blueprint, p.existing) : null,
-      after: apiView(blueprint, p),
+      after: p.view,
       requestId: ctx.requestId,
     }));
     await runBatch(db, [
@@ -210,13 +214,9 @@ async function attemptWrite(
     ]);
   }
   for (const p of accepted) {
-    outcomes.push({ ok: true, index: p.index, identifier: p.identifier, created: !p.existing, entity: apiView(blueprint, p) });
+    outcomes.push({ ok: true, index: p.index, identifier: p.identifier, created: !p.existing, entity: p.view });
   }
   return outcomes.sort((a, b) => a.index - b.index);
-}
-
-function apiView(blueprint: Blueprint, p: Planned): Entity {
-  return { ...p.record, relations: shapeRelations(blueprint, p.relations) };
 }
 
 function relationRecords(blueprint: Blueprint, relations: Record<string, RelationValue>): RelationRecord[] {

@@ -82,9 +82,8 @@ function arraySchema(def: PropertyDefinition): z.ZodType {
 
 /** Absolute URL whose scheme cannot run script when rendered as a link. */
 function isSafeUrl(v: string): boolean {
-  if (!URL.canParse(v)) return false;
-  const scheme = new URL(v).protocol;
-  return !["javascript:", "data:", "vbscript:", "file:"].includes(scheme);
+  const url = URL.parse(v);
+  return url !== null && !["javascript:", "data:", "vbscript:", "file:"].includes(url.protocol);
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
+import { accessApi, permissionsApi } from "./access";
 import { auditApi } from "./audit";
 import { authApi } from "./auth";
 import { blueprintsApi } from "./blueprints";
@@ -16,6 +17,8 @@ api.route("/auth", authApi);
 api.route("/users", usersApi);
 api.route("/teams", teamsApi);
 api.route("/blueprints/:blueprint/entities", entitiesApi);
+api.route("/blueprints/:blueprint/permissions", permissionsApi);
+api.route("/access", accessApi);
 api.route("/blueprints", blueprintsApi);
 api.route("/audit-log", auditApi);
 api.route("/templates", templatesApi);
