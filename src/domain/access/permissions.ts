@@ -24,14 +24,13 @@ export interface BlueprintPermissions {
   };
 }
 
-const grantSchema = z.strictObject({
-  roles: z.array(z.string().max(200)).max(100).default([]),
-  users: z.array(z.string().max(254)).max(1000).default([]),
-  teams: z.array(z.string().max(200)).max(1000).default([]),
-  ownedByTeam: z.boolean({ error: "must be true or false" }).default(false),
+// No defaults here: a field left out of a PATCH keeps its current value.
+const partialGrant = z.strictObject({
+  roles: z.array(z.string().max(200)).max(100).optional(),
+  users: z.array(z.string().max(254)).max(1000).optional(),
+  teams: z.array(z.string().max(200)).max(1000).optional(),
+  ownedByTeam: z.boolean({ error: "must be true or false" }).optional(),
 });
-
-const partialGrant = grantSchema.partial();
 
 /** The PATCH body: any subset of verbs, each grant partial (omitted fields keep their value). */
 export const permissionsPatchSchema = z.strictObject({

@@ -2,11 +2,14 @@ import { listAudit, type StoredAudit } from "../../db/audit-store";
 import type { Database } from "../../db/client";
 import { invalid } from "../../lib/errors";
 
+export const AUDIT_ACTIONS = ["CREATE", "UPDATE", "DELETE", "DENIED"] as const;
+export const AUDIT_RESOURCE_TYPES = ["blueprint", "entity", "user", "team", "credential", "permissions", "session"] as const;
+
 export interface AuditQuery {
   blueprint?: string | undefined;
   entity?: string | undefined;
-  action?: "CREATE" | "UPDATE" | "DELETE" | undefined;
-  resourceType?: "blueprint" | "entity" | undefined;
+  action?: (typeof AUDIT_ACTIONS)[number] | undefined;
+  resourceType?: (typeof AUDIT_RESOURCE_TYPES)[number] | undefined;
   from?: string | undefined;
   to?: string | undefined;
   cursor?: string | undefined;
@@ -18,7 +21,8 @@ export interface AuditEntry {
   identifier: string;
   action: string;
   resourceType: string;
-  status: "SUCCESS";
+  /** FAILURE for refused requests (action DENIED). */
+  status: "SUCCESS" | "FAILURE";
   trigger: { by: { userId: string }; origin: string; at: string };
   context: { blueprint: string | null; entity: string | null };
   diff: { before: unknown; after: unknown };
@@ -30,7 +34,7 @@ function toEntry(row: StoredAudit): AuditEntry {
     identifier: `audit_${row.id}`,
     action: row.action,
     resourceType: row.resourceType,
-    status: "SUCCESS",
+    status: row.action === "DENIED" ? "FAILURE" : "SUCCESS",
     trigger: { by: { userId: row.actor }, origin: row.origin, at: row.at },
     context: { blueprint: row.blueprint, entity: row.entity },
     diff: { before: row.before, after: row.after },

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
 import { requireAdmin } from "../../domain/access/guards";
-import { searchAuditLog } from "../../domain/audit/audit-log";
+import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, searchAuditLog } from "../../domain/audit/audit-log";
 import type { AppEnv } from "../../env";
 import { errorResponses, jsonResponse, principalOf, validationHook } from "./common";
 
@@ -18,8 +18,8 @@ auditApi.openapi(
       query: z.object({
         blueprint: z.string().optional(),
         entity: z.string().optional(),
-        action: z.enum(["CREATE", "UPDATE", "DELETE"], { error: "must be CREATE, UPDATE or DELETE" }).optional(),
-        resource_type: z.enum(["blueprint", "entity"], { error: "must be blueprint or entity" }).optional(),
+        action: z.enum(AUDIT_ACTIONS, { error: `must be one of ${AUDIT_ACTIONS.join(", ")}` }).optional(),
+        resource_type: z.enum(AUDIT_RESOURCE_TYPES, { error: `must be one of ${AUDIT_RESOURCE_TYPES.join(", ")}` }).optional(),
         from: z.string().optional().openapi({ description: "ISO date-time, inclusive" }),
         to: z.string().optional().openapi({ description: "ISO date-time, inclusive" }),
         limit: z.coerce.number({ error: "must be a number" }).int().min(1).max(1000).default(100),

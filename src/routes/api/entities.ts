@@ -259,11 +259,13 @@ entitiesApi.openapi(
   }),
   async (c) => {
     const p = c.req.valid("param");
+    const db = database(c.env.DB);
+    const access = await accessFor(db, principalOf(c));
     const result = await deleteEntity(
-      database(c.env.DB),
+      db,
       p.blueprint,
       p.identifier,
-      { deleteDependents: c.req.valid("query").delete_dependents },
+      { deleteDependents: c.req.valid("query").delete_dependents, authorize: authorizedDelete(db, access) },
       writeContext(c),
     );
     return c.json({ ok: true as const, deleted: result.deleted }, 200);
