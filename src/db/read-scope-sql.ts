@@ -10,24 +10,26 @@ import type { ReadScope } from "../domain/access/decisions";
 export function visibleSql(alias: string, scope: ReadScope): SQL {
   if (scope.kind === "all") return sql`1`;
   if (scope.kind === "none") return sql`0`;
-  const teams = JSON.stringify(scope.teams);
-  const e = sql.raw(alias);
-  if (scope.path.length === 0) {
-    return sql`EXISTS (SELECT 1 FROM entity_values tv WHERE tv.entity_id = ${e}.id AND tv.property = '$team'
-                       AND tv.str IN (SELECT value FROM json_each(${teams})))`;
-  }
-  // relations r0 (from the entity) → r1 → … → the owner, whose $team must match.
-  const joins = scope.path
+  return sql`EXISTS (SELECT 1 FROM ${ownerTeamRowsSql(sql.raw(`${alias}.id`), scope.path)}
+                     AND tv.str IN (SELECT value FROM json_each(${JSON.stringify(scope.teams)})))`;
+}
+
+/**
+ * `FROM … WHERE …` yielding the `$team` index rows (alias `tv`) of the entity that owns `entityId`: the
+ * entity itself for an empty path, else the one reached along the relation path (r0 → r1 → …).
+ * Callers add their own conditions with AND.
+ */
+export function ownerTeamRowsSql(entityId: SQL, path: string[]): SQL {
+  if (path.length === 0) return sql`entity_values tv WHERE tv.entity_id = ${entityId} AND tv.property = '$team'`;
+  const hop = (i: number) => sql.raw(`r${i}`);
+  const joins = path
     .slice(1)
     .map(
-      (rel, i) =>
-        sql` JOIN relations ${sql.raw(`r${i + 1}`)} ON ${sql.raw(`r${i + 1}`)}.source_id = ${sql.raw(`r${i}`)}.target_id AND ${sql.raw(`r${i + 1}`)}.relation = ${rel}`,
+      (rel, i) => sql` JOIN relations ${hop(i + 1)} ON ${hop(i + 1)}.source_id = ${hop(i)}.target_id AND ${hop(i + 1)}.relation = ${rel}`,
     );
-  const last = sql.raw(`r${scope.path.length - 1}`);
-  return sql`EXISTS (SELECT 1 FROM relations r0${sql.join(joins, sql``)}
-                     JOIN entity_values tv ON tv.entity_id = ${last}.target_id AND tv.property = '$team'
-                     WHERE r0.source_id = ${e}.id AND r0.relation = ${scope.path[0]}
-                       AND tv.str IN (SELECT value FROM json_each(${teams})))`;
+  return sql`relations r0${sql.join(joins, sql``)}
+             JOIN entity_values tv ON tv.entity_id = ${hop(path.length - 1)}.target_id AND tv.property = '$team'
+             WHERE r0.source_id = ${entityId} AND r0.relation = ${path[0]}`;
 }
 
 /** Like visibleSql, for rows that may belong to any blueprint: each blueprint's own scope applies. */

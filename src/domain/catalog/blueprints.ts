@@ -1,15 +1,8 @@
 import { auditDeleteAllEntitiesStatement, insertAuditStatements } from "../../db/audit-store";
 import { deleteBlueprintStatement, entityCounts, findBlueprint, listBlueprints, upsertBlueprintStatement } from "../../db/blueprint-store";
 import { type Database, isVersionConflict, runBatch, type Statement } from "../../db/client";
-import {
-  countEntities,
-  countMissingProperty,
-  countMissingRelation,
-  deleteAllEntitiesStatement,
-  dropRelationStatement,
-  relationInUse,
-  stripPropertiesStatements,
-} from "../../db/entity-store";
+import { countEntities, countMissingProperty, countMissingRelation, relationInUse } from "../../db/entity-store";
+import { deleteAllEntitiesStatement, dropRelationStatement, stripPropertiesStatements } from "../../db/entity-write-store";
 import { AppError, conflict, type ErrorDetail, invalid, notFound, versionMismatch } from "../../lib/errors";
 import { parseBlueprintDefinition } from "./blueprint-definition";
 import type { Blueprint, BlueprintDefinition, WriteContext } from "./types";

@@ -1,7 +1,8 @@
 import { insertAuditStatements } from "../../db/audit-store";
 import { listBlueprints } from "../../db/blueprint-store";
 import { type Database, runBatch } from "../../db/client";
-import { deleteEntitiesStatements, dependents, findEntities, type StoredEntity } from "../../db/entity-store";
+import { dependents, findEntities, type StoredEntity } from "../../db/entity-store";
+import { deleteEntitiesStatements } from "../../db/entity-write-store";
 import { AppError, notFound } from "../../lib/errors";
 import { toApiEntity } from "./entity-shape";
 import type { Blueprint, WriteContext } from "./types";

@@ -1,16 +1,8 @@
 import { type AuditRecord, insertAuditStatements } from "../../db/audit-store";
 import { findBlueprint, listBlueprints } from "../../db/blueprint-store";
 import { type Database, isConstraintRace, isVersionConflict, runBatch } from "../../db/client";
-import {
-  type EntityRecord,
-  existingIdentifiers,
-  findEntities,
-  insertPlaceholdersStatements,
-  type RelationRecord,
-  replaceIndexStatements,
-  type StoredEntity,
-  upsertEntitiesStatements,
-} from "../../db/entity-store";
+import { type EntityRecord, existingIdentifiers, findEntities, type RelationRecord, type StoredEntity } from "../../db/entity-store";
+import { insertPlaceholdersStatements, replaceIndexStatements, upsertEntitiesStatements } from "../../db/entity-write-store";
 import { AppError, conflict, type ErrorDetail, invalid, notFound, versionMismatch } from "../../lib/errors";
 import { randomToken } from "../../lib/ids";
 import { parseEntityInput } from "./entity-input";

@@ -76,55 +76,42 @@ blueprintsApi.openapi(
   },
 );
 
-blueprintsApi.openapi(
-  createRoute({
-    method: "put",
-    path: "/{identifier}",
-    tags: ["Blueprints"],
+for (const { method, summary, description, body, write } of [
+  {
+    method: "put" as const,
     summary: "Replace a blueprint",
     description: "Honours If-Match (412 when the blueprint changed). A property cannot change type in place.",
-    request: { params: IdParam, query: VersionQuery, body: jsonBody(Blueprint) },
-    responses: { 200: jsonResponse(BlueprintResult, "Replaced"), ...errorResponses },
-  }),
-  async (c) => {
-    requireAdminOrModerator(principalOf(c), c.req.valid("param").identifier, "change this blueprint");
-    const version = expectedVersion(c, c.req.valid("query").version);
-    const blueprint = await replaceBlueprint(
-      database(c.env.DB),
-      c.req.valid("param").identifier,
-      c.req.valid("json"),
-      writeContext(c),
-      version,
-    );
-    setVersionTag(c, blueprint.version);
-    return c.json({ ok: true as const, blueprint }, 200);
+    body: Blueprint,
+    write: replaceBlueprint,
   },
-);
-
-blueprintsApi.openapi(
-  createRoute({
-    method: "patch",
-    path: "/{identifier}",
-    tags: ["Blueprints"],
+  {
+    method: "patch" as const,
     summary: "Change part of a blueprint",
     description: "Keyed sections merge by key; a key set to null is removed. Honours If-Match.",
-    request: { params: IdParam, query: VersionQuery, body: jsonBody(z.looseObject({}).openapi("BlueprintPatch")) },
-    responses: { 200: jsonResponse(BlueprintResult, "Updated"), ...errorResponses },
-  }),
-  async (c) => {
-    requireAdminOrModerator(principalOf(c), c.req.valid("param").identifier, "change this blueprint");
-    const version = expectedVersion(c, c.req.valid("query").version);
-    const blueprint = await patchBlueprint(
-      database(c.env.DB),
-      c.req.valid("param").identifier,
-      c.req.valid("json"),
-      writeContext(c),
-      version,
-    );
-    setVersionTag(c, blueprint.version);
-    return c.json({ ok: true as const, blueprint }, 200);
+    body: z.looseObject({}).openapi("BlueprintPatch"),
+    write: patchBlueprint,
   },
-);
+]) {
+  blueprintsApi.openapi(
+    createRoute({
+      method,
+      path: "/{identifier}",
+      tags: ["Blueprints"],
+      summary,
+      description,
+      request: { params: IdParam, query: VersionQuery, body: jsonBody(body) },
+      responses: { 200: jsonResponse(BlueprintResult, "Written"), ...errorResponses },
+    }),
+    async (c) => {
+      const identifier = c.req.valid("param").identifier;
+      requireAdminOrModerator(principalOf(c), identifier, "change this blueprint");
+      const version = expectedVersion(c, c.req.valid("query").version);
+      const blueprint = await write(database(c.env.DB), identifier, c.req.valid("json"), writeContext(c), version);
+      setVersionTag(c, blueprint.version);
+      return c.json({ ok: true as const, blueprint }, 200);
+    },
+  );
+}
 
 blueprintsApi.openapi(
   createRoute({
