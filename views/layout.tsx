@@ -34,9 +34,22 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; chil
             </a>
             <nav>
               <a href="/">Catalog</a>
-              <a href="/audit">Audit log</a>
+              {viewer?.isAdmin ? <a href="/audit">Audit log</a> : null}
               <a href="/docs/api">API</a>
             </nav>
+            {viewer ? (
+              <div class="who">
+                <a href="/settings/tokens" title="Your API tokens">
+                  {viewer.email}
+                </a>
+                <form method="post" action="/logout" class="inline">
+                  <input type="hidden" name="_csrf" value={viewer.csrfToken} />
+                  <button type="submit" class="link">
+                    Sign out
+                  </button>
+                </form>
+              </div>
+            ) : null}
           </header>
           <main>{props.children}</main>
         </body>

@@ -29,6 +29,12 @@ export async function runBatch(db: Database, statements: Statement[]): Promise<v
   await db.$client.batch(statements);
 }
 
+/** Runs statements as one D1 batch and returns each statement's rows (for RETURNING). */
+export async function runBatchRows<T>(db: Database, statements: Statement[]): Promise<T[][]> {
+  const results = await db.$client.batch<T>(statements);
+  return results.map((r) => r.results);
+}
+
 /** Largest JSON document bound to one statement; bigger row sets are split across statements. */
 const MAX_JSON_PARAM_BYTES = 400_000;
 

@@ -91,6 +91,11 @@ export function revokeCredentialStatement(db: Database, id: string, at: string):
   return statement(db, sql`UPDATE credentials SET revoked_at = ${at} WHERE id = ${id} AND revoked_at IS NULL`);
 }
 
+/** Removes a user's credentials of one kind (disabling a user drops their pending invitation). */
+export function deleteUserCredentialsStatement(db: Database, userId: string, kind: CredentialKind): Statement {
+  return statement(db, sql`DELETE FROM credentials WHERE user_id = ${userId} AND kind = ${kind}`);
+}
+
 export function deleteCredentialStatement(db: Database, id: string): Statement {
   return statement(db, sql`DELETE FROM credentials WHERE id = ${id}`);
 }

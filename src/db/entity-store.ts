@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { ReadScope } from "../domain/access/decisions";
 import type { Entity, RelationValue } from "../domain/catalog/types";
-import { type Database, jsonChunks, type Statement, statement } from "./client";
+import { type Database, jsonChunks } from "./client";
 import { ownerTeamRowsSql, visibleAcrossSql, visibleSql } from "./read-scope-sql";
 
 /** The stored columns of an entity, as the write path produces them. */

@@ -38,22 +38,25 @@ export function touchSessionStatement(db: Database, idHash: string, at: string):
   return statement(db, sql`UPDATE sessions SET last_seen_at = ${at} WHERE id_hash = ${idHash}`);
 }
 
-/** Failed sign-ins for `key` within the window, after forgetting a window that has passed. */
-export async function recentFailures(db: Database, key: string, windowStart: number): Promise<number> {
-  const row = await db.get<{ failures: number; window_start: number }>(
-    sql`SELECT failures, window_start FROM login_failures WHERE key = ${key}`,
-  );
-  return row && row.window_start >= windowStart ? row.failures : 0;
-}
-
-export function recordFailureStatement(db: Database, key: string, now: number, windowStart: number): Statement {
+/**
+ * Counts one sign-in attempt against `key` and returns the statement yielding the new count (RETURNING).
+ * A window older than `windowStart` starts over. Counting before the password is checked makes the limit
+ * hold under parallel guesses.
+ */
+export function countAttemptStatement(db: Database, key: string, now: number, windowStart: number): Statement {
   return statement(
     db,
     sql`INSERT INTO login_failures (key, window_start, failures) VALUES (${key}, ${now}, 1)
         ON CONFLICT (key) DO UPDATE SET
           failures = CASE WHEN window_start < ${windowStart} THEN 1 ELSE failures + 1 END,
-          window_start = CASE WHEN window_start < ${windowStart} THEN ${now} ELSE window_start END`,
+          window_start = CASE WHEN window_start < ${windowStart} THEN ${now} ELSE window_start END
+        RETURNING failures`,
   );
+}
+
+/** Takes back one counted attempt (a successful sign-in should not use up an address's allowance). */
+export function uncountAttemptStatement(db: Database, key: string): Statement {
+  return statement(db, sql`UPDATE login_failures SET failures = MAX(failures - 1, 0) WHERE key = ${key}`);
 }
 
 export function clearFailuresStatement(db: Database, key: string): Statement {

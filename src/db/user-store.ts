@@ -64,6 +64,34 @@ export async function listUsers(db: Database): Promise<UserRecord[]> {
   return rows.map(toUser);
 }
 
+const ACTIVE_ADMIN = sql.raw(
+  `SELECT 1 FROM users a WHERE a.status = 'active' AND EXISTS (SELECT 1 FROM json_each(a.roles) WHERE value = 'Admin')`,
+);
+
+/**
+ * Inserts the first admin only if no active admin exists, in one statement, so simultaneous first-run
+ * requests cannot create two. Yields the new id (RETURNING) when it was inserted, no row otherwise.
+ */
+export function insertFirstAdminStatement(db: Database, user: Omit<UserRecord, "teams" | "lastLoginAt">): Statement {
+  return statement(
+    db,
+    sql`INSERT INTO users (id, email, name, roles, status, password_hash, created_at, updated_at)
+        SELECT ${user.id}, ${user.email}, ${user.name}, ${JSON.stringify(user.roles)}, 'active', ${user.passwordHash}, ${user.createdAt}, ${user.updatedAt}
+        WHERE NOT EXISTS (${ACTIVE_ADMIN})
+        RETURNING id`,
+  );
+}
+
+/** Makes an existing user the first admin, only if no active admin exists (same guard as above). */
+export function promoteFirstAdminStatement(db: Database, id: string, roles: string[], passwordHash: string | null, at: string): Statement {
+  return statement(
+    db,
+    sql`UPDATE users SET roles = ${JSON.stringify(roles)}, status = 'active', password_hash = COALESCE(${passwordHash}, password_hash), updated_at = ${at}
+        WHERE id = ${id} AND NOT EXISTS (${ACTIVE_ADMIN})
+        RETURNING id`,
+  );
+}
+
 /** Whether any active user holds the Admin role (the first-run flow and bootstrap run only while none does). */
 export async function activeAdminExists(db: Database): Promise<boolean> {
   const row = await db.get<{ one: number }>(sql`

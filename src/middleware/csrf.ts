@@ -11,6 +11,7 @@ export const CSRF_HEADER = "x-csrf-token";
 export const CSRF_FIELD = "_csrf";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const PRE_SESSION_FORMS = new Set(["/login", "/setup", "/invite"]);
 
 /**
  * Two locks on unsafe browser requests. Hono's `csrf()` refuses form posts from another origin (this
@@ -35,7 +36,9 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
       }
       throw error;
     }
-    if (principal?.via === "session") {
+    // The sign-in, first-run and invitation forms are posted before a session exists (or to replace one),
+    // so they carry no session token; the same-origin check above guards them.
+    if (principal?.via === "session" && !PRE_SESSION_FORMS.has(c.req.path)) {
       let given = c.req.header(CSRF_HEADER);
       const type = c.req.header("content-type") ?? "";
       if (given === undefined && (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data"))) {

@@ -31,8 +31,7 @@ export async function principalFromAccessToken(
   const claims = await verifyJwt(token, signingKey, Math.floor(now.getTime() / 1000));
   if (!claims) return null;
   const credential = await findCredential(db, claims.cid);
-  if (!credential || credential.kind !== "client" || credential.userId !== claims.sub || !isUsable(credential, now.toISOString()))
-    return null;
+  if (credential?.kind !== "client" || credential.userId !== claims.sub || !isUsable(credential, now.toISOString())) return null;
   const user = await activeUser(db, claims.sub);
   if (!user) return null;
   await runBatch(db, [touchCredentialStatement(db, credential.id, now.toISOString())]);

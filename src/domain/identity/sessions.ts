@@ -1,12 +1,12 @@
 import { insertAuditStatements } from "../../db/audit-store";
-import { type Database, runBatch } from "../../db/client";
+import { type Database, runBatch, runBatchRows } from "../../db/client";
 import {
   clearFailuresStatement,
+  countAttemptStatement,
   deleteSessionStatement,
   findSession,
   insertSessionStatement,
-  recentFailures,
-  recordFailureStatement,
+  uncountAttemptStatement,
 } from "../../db/session-store";
 import { findUserByEmail, recordLoginStatement, type UserRecord } from "../../db/user-store";
 import { randomBase64Url, sha256Hex } from "../../lib/crypto";
@@ -26,24 +26,28 @@ export const MAX_FAILURES_PER_IP = 20;
 const DUMMY_HASH = "pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 /**
- * Checks email and password. Refuses (429) once an account or an address has failed too often in the
- * window; every failure counts against both. The answer never says which of email or password was wrong.
+ * Checks email and password. Every attempt is counted first, atomically, against the account and the
+ * address; past the limit within the window the answer is 429 without looking at the password, so parallel
+ * guessing cannot exceed it. A successful sign-in clears the account's count and gives the address its
+ * attempt back. The answer never says which of email or password was wrong.
  */
 export async function checkPassword(db: Database, email: string, password: string, ip: string, now: number): Promise<UserRecord> {
   const windowStart = now - THROTTLE_WINDOW_MS;
   const emailKey = `email:${email.trim().toLowerCase()}`;
   const ipKey = `ip:${ip}`;
-  const [byEmail, byIp] = [await recentFailures(db, emailKey, windowStart), await recentFailures(db, ipKey, windowStart)];
-  if (byEmail >= MAX_FAILURES_PER_EMAIL || byIp >= MAX_FAILURES_PER_IP) {
+  const [byEmail, byIp] = (
+    await runBatchRows<{ failures: number }>(db, [
+      countAttemptStatement(db, emailKey, now, windowStart),
+      countAttemptStatement(db, ipKey, now, windowStart),
+    ])
+  ).map((rows) => rows[0]?.failures ?? 0);
+  if ((byEmail ?? 0) > MAX_FAILURES_PER_EMAIL || (byIp ?? 0) > MAX_FAILURES_PER_IP) {
     throw new AppError(429, "too_many_attempts", `Too many failed sign-ins; try again in ${THROTTLE_WINDOW_MS / 60_000} minutes`);
   }
   const user = await findUserByEmail(db, email.trim());
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !ok || user.status !== "active") {
-    await runBatch(db, [recordFailureStatement(db, emailKey, now, windowStart), recordFailureStatement(db, ipKey, now, windowStart)]);
-    throw new AppError(401, "invalid_credentials", "Wrong email or password");
-  }
-  await runBatch(db, [clearFailuresStatement(db, emailKey)]);
+  if (!user || !ok || user.status !== "active") throw new AppError(401, "invalid_credentials", "Wrong email or password");
+  await runBatch(db, [clearFailuresStatement(db, emailKey), uncountAttemptStatement(db, ipKey)]);
   return user;
 }
 

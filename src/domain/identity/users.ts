@@ -1,14 +1,22 @@
 import { insertAuditStatements } from "../../db/audit-store";
 import { listBlueprints } from "../../db/blueprint-store";
-import { type Database, runBatch, type Statement } from "../../db/client";
-import { deleteCredentialStatement, findCredentialBySecretHash, insertCredentialStatement } from "../../db/credential-store";
+import { type Database, runBatch, runBatchRows, type Statement } from "../../db/client";
+import {
+  deleteCredentialStatement,
+  deleteUserCredentialsStatement,
+  findCredentialBySecretHash,
+  insertCredentialStatement,
+} from "../../db/credential-store";
 import { deleteUserSessionsStatement } from "../../db/session-store";
 import { existingTeams } from "../../db/team-store";
 import {
   activeAdminExists,
   findUserByEmail,
+  findUserById,
+  insertFirstAdminStatement,
   insertUserStatement,
   listUsers as listUserRecords,
+  promoteFirstAdminStatement,
   setUserTeamsStatements,
   type UserRecord,
   type UserStatus,
@@ -138,9 +146,9 @@ export async function acceptInvite(
   if (!credential || (credential.expiresAt !== null && credential.expiresAt <= ctx.now)) throw refused;
   const pw = passwordProblem(input.password);
   if (pw) throw invalid([{ path: "password", message: pw }]);
-  const users = await listUserRecords(db);
-  const user = users.find((u) => u.id === credential.userId);
-  if (!user) throw refused;
+  const user = await findUserById(db, credential.userId);
+  // Only a pending invitation can be accepted: a user an admin disabled meanwhile stays disabled.
+  if (user?.status !== "invited") throw refused;
   await runBatch(db, [
     updateUserStatement(
       db,
@@ -188,7 +196,9 @@ export async function updateUser(
   }
   const statements: Statement[] = [updateUserStatement(db, user.id, { name: patch.name, roles, status: patch.status }, ctx.now)];
   if (teams) statements.push(...setUserTeamsStatements(db, user.id, teams));
-  if (patch.status === "disabled") statements.push(deleteUserSessionsStatement(db, user.id));
+  if (patch.status === "disabled") {
+    statements.push(deleteUserSessionsStatement(db, user.id), deleteUserCredentialsStatement(db, user.id, "invite"));
+  }
   const after: UserView = {
     ...userView(user),
     ...(patch.name !== undefined ? { name: patch.name } : {}),
@@ -214,34 +224,31 @@ export async function createFirstAdmin(
   input: { email: string; name: string | null; password: string | null },
   ctx: WriteContext,
 ): Promise<UserRecord> {
-  if (await activeAdminExists(db)) throw conflict("An admin already exists; sign in instead");
+  const taken = conflict("An admin already exists; sign in instead");
+  if (await activeAdminExists(db)) throw taken;
   const email = checkEmail(input.email);
   if (input.password !== null) {
     const pw = passwordProblem(input.password);
     if (pw) throw invalid([{ path: "password", message: pw }]);
   }
-  const existing = await findUserByEmail(db, email);
   const passwordHash = input.password === null ? null : await hashPassword(input.password);
-  if (existing) {
-    await runBatch(db, [
-      updateUserStatement(
-        db,
-        existing.id,
-        { roles: [...new Set([...existing.roles, ADMIN_ROLE])], status: "active", passwordHash: passwordHash ?? existing.passwordHash },
-        ctx.now,
-      ),
-      ...insertAuditStatements(db, [auditOf(ctx, "UPDATE", "user", { entity: email, after: { roles: [ADMIN_ROLE], status: "active" } })]),
-    ]);
-    return { ...existing, roles: [...new Set([...existing.roles, ADMIN_ROLE])], status: "active" };
-  }
-  const user = newUser(email, input.name, [ADMIN_ROLE], "active", passwordHash, ctx.now);
-  await runBatch(db, [
-    insertUserStatement(db, user),
-    ...insertAuditStatements(db, [
-      auditOf(ctx, "CREATE", "user", { entity: email, after: { email, roles: [ADMIN_ROLE], status: "active" } }),
-    ]),
+  const existing = await findUserByEmail(db, email);
+  const roles = [...new Set([...(existing?.roles ?? []), ADMIN_ROLE])];
+  const user = existing
+    ? { ...existing, roles, status: "active" as const }
+    : { ...newUser(email, input.name, roles, "active", passwordHash, ctx.now), teams: [], lastLoginAt: null };
+  // The guard against an existing admin is inside the statement: of simultaneous requests, one wins.
+  const [rows] = await runBatchRows<{ id: string }>(db, [
+    existing ? promoteFirstAdminStatement(db, existing.id, roles, passwordHash, ctx.now) : insertFirstAdminStatement(db, user),
   ]);
-  return { ...user, teams: [], lastLoginAt: null };
+  if (!rows || rows.length === 0) throw taken;
+  await runBatch(
+    db,
+    insertAuditStatements(db, [
+      auditOf(ctx, existing ? "UPDATE" : "CREATE", "user", { entity: email, after: { email, roles, status: "active" } }),
+    ]),
+  );
+  return user;
 }
 
 /** Finds or creates (as an active Member) the user behind an identity-provider login. */

@@ -14,9 +14,16 @@ import { SESSION_COOKIE } from "../../middleware/authenticate";
 /** Sign in, sign out, first run and invitations: the only pages that work without a session. */
 export const authPages = new Hono<AppEnv>();
 
-/** Only same-site relative paths: `next` must not turn the sign-in page into an open redirect. */
+/**
+ * Only same-site relative paths: `next` must not turn the sign-in page into an open redirect. Control
+ * characters and backslashes are refused outright (browsers drop tabs and newlines and read `\` as `/`,
+ * which would turn `/\t/evil.example` into `//evil.example`).
+ */
 function safeNext(next: unknown): string {
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+  if (typeof next !== "string" || !next.startsWith("/") || [...next].some((ch) => ch <= " " || ch === "\u007f" || ch === "\\")) return "/";
+  const base = "http://portal.invalid";
+  const url = URL.parse(next, base);
+  return url && url.origin === base ? `${url.pathname}${url.search}${url.hash}` : "/";
 }
 
 function field(form: Record<string, unknown>, name: string): string {
