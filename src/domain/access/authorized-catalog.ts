@@ -13,6 +13,7 @@ import {
 } from "../catalog/entity-read";
 import { shapeRelations } from "../catalog/entity-shape";
 import type { WriteOptions } from "../catalog/entity-write";
+import type { SearchScope } from "../catalog/search/search";
 import type { Blueprint, Entity } from "../catalog/types";
 import { decide, decideUpdate, type ReadScope, readScope } from "./decisions";
 import { forbidden } from "./guards";
@@ -166,4 +167,10 @@ export function authorizedDelete(db: Database, access: CatalogAccess) {
     );
     return d.allowed ? null : forbidden(`You may not delete '${entity.identifier}' (${bp.identifier}): ${d.reason}`);
   };
+}
+
+/** What a search needs of the caller: every blueprint with the caller's read scope, and who they are. */
+export function searchScopeFor(access: CatalogAccess, now: Date): SearchScope {
+  const scopes = new Map([...access.blueprints.keys()].map((bp) => [bp, access.scope(bp)]));
+  return { blueprints: access.blueprints, scopes, user: { email: access.principal.email, teams: access.principal.teams }, now };
 }

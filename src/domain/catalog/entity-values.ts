@@ -1,10 +1,17 @@
 import type { ValueRecord } from "../../db/entity-store";
+import { canonicalInstant } from "./search/date-presets";
 import type { Blueprint } from "./types";
 
 /** Longest string kept in the value index; longer text (markdown, yaml) is searched in the JSON instead. */
 const MAX_INDEXED_STRING = 512;
 
-function scalarRecord(property: string, value: unknown): ValueRecord | null {
+const INSTANT_FORMATS = new Set(["date-time", "timer"]);
+
+function scalarRecord(property: string, value: unknown, format: string | undefined): ValueRecord | null {
+  // Instants are indexed in one canonical UTC form so range filters can compare them as text.
+  if (typeof value === "string" && format && INSTANT_FORMATS.has(format)) {
+    return { property, str: canonicalInstant(value) ?? value, num: null };
+  }
   if (typeof value === "string") return value.length <= MAX_INDEXED_STRING ? { property, str: value, num: null } : null;
   if (typeof value === "number") return { property, str: null, num: value };
   if (typeof value === "boolean") return { property, str: value ? "true" : "false", num: value ? 1 : 0 };
@@ -18,9 +25,11 @@ function scalarRecord(property: string, value: unknown): ValueRecord | null {
 export function indexValues(blueprint: Blueprint, properties: Record<string, unknown>, team: string[]): ValueRecord[] {
   const out: ValueRecord[] = [];
   for (const [key, value] of Object.entries(properties)) {
-    if (!(key in blueprint.schema.properties)) continue;
+    const def = blueprint.schema.properties[key];
+    if (!def) continue;
+    const format = def.type === "array" ? def.items?.format : def.format;
     for (const v of Array.isArray(value) ? value : [value]) {
-      const rec = scalarRecord(key, v);
+      const rec = scalarRecord(key, v, format);
       if (rec) out.push(rec);
     }
   }

@@ -1,0 +1,130 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { EntityColumn, Filter, SortKey, Test } from "../domain/catalog/search/filter";
+
+/** Longest relation path `relatedTo` follows. */
+export const MAX_RELATION_HOPS = 6;
+
+function json(values: unknown[]): string {
+  return JSON.stringify(values);
+}
+
+/** `x LIKE pattern` with % and _ in the user's text taken literally. */
+function like(expr: SQL, pattern: string): SQL {
+  return sql`${expr} LIKE ${pattern} ESCAPE '\\'`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The positive form of a test on one value expression (negation is applied by the caller). */
+function positive(expr: SQL, test: Test): SQL {
+  switch (test.op) {
+    case "=":
+      return sql`${expr} = ${test.value}`;
+    case ">":
+      return sql`${expr} > ${test.value}`;
+    case ">=":
+      return sql`${expr} >= ${test.value}`;
+    case "<":
+      return sql`${expr} < ${test.value}`;
+    case "<=":
+      return sql`${expr} <= ${test.value}`;
+    case "in":
+      return sql`${expr} IN (SELECT value FROM json_each(${json(test.values)}))`;
+    // A range on the text keeps the value index usable, where LIKE 'x%' would not be (it is case-insensitive).
+    case "beginsWith":
+      return sql`(${expr} >= ${test.value} AND ${expr} < ${`${test.value}\u{10FFFF}`})`;
+    case "contains":
+      return like(expr, `%${escapeLike(test.value)}%`);
+    case "endsWith":
+      return like(expr, `%${escapeLike(test.value)}`);
+    case "containsAny":
+      return sql`(${sql.join(
+        test.values.map((v) => like(expr, `%${escapeLike(v)}%`)),
+        sql` OR `,
+      )})`;
+    case "between":
+      return sql`${expr} BETWEEN ${test.from} AND ${test.to}`;
+  }
+}
+
+function negated(test: Test): boolean {
+  return "negate" in test && test.negate;
+}
+
+const COLUMN_SQL: Record<EntityColumn, string> = {
+  identifier: "e.identifier",
+  title: "COALESCE(e.title, '')",
+  blueprint: "e.blueprint",
+  created_at: "e.created_at",
+  updated_at: "e.updated_at",
+  created_by: "e.created_by",
+  updated_by: "e.updated_by",
+};
+
+/**
+ * The WHERE fragment for a filter over `entities e`. Property tests look values up in the value index
+ * (blueprint, property, value), so they are index range scans; negative tests are NOT IN over the same
+ * lookup, so entities without the property match them.
+ */
+export function filterSql(filter: Filter): SQL {
+  switch (filter.kind) {
+    case "all":
+      return sql`1`;
+    case "none":
+      return sql`0`;
+    case "and":
+    case "or":
+      return sql`(${sql.join(filter.items.map(filterSql), filter.kind === "and" ? sql` AND ` : sql` OR `)})`;
+    case "column": {
+      const test = positive(sql.raw(COLUMN_SQL[filter.column]), filter.test);
+      return negated(filter.test) ? sql`NOT ${test}` : test;
+    }
+    case "values": {
+      const lookup = sql`SELECT v.entity_id FROM entity_values v
+        WHERE v.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)})) AND v.property = ${filter.property}
+          AND ${positive(sql.raw(`v.${filter.field}`), filter.test)}`;
+      return negated(filter.test) ? sql`e.id NOT IN (${lookup})` : sql`e.id IN (${lookup})`;
+    }
+    case "present": {
+      const path = `$."${filter.property}"`;
+      const has = sql`(e.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))
+        AND COALESCE(json_type(e.properties, ${path}), 'null') <> 'null'
+        AND json_extract(e.properties, ${path}) NOT IN ('', '[]', '{}'))`;
+      return filter.present ? has : sql`NOT ${has}`;
+    }
+    case "related":
+      return relatedSql(filter);
+  }
+}
+
+/**
+ * `relatedTo`: entities reachable from the given ones over relations, up to MAX_RELATION_HOPS. Upstream
+ * follows relations forward from the given entity (what it depends on); downstream follows them backwards
+ * (what depends on it). A recursive CTE walks the relations table's two indexes.
+ */
+function relatedSql(filter: Extract<Filter, { kind: "related" }>): SQL {
+  const only = filter.relations ? sql` AND r.relation IN (SELECT value FROM json_each(${json(filter.relations)}))` : sql``;
+  const walk = (forward: boolean) => sql`e.id IN (
+    WITH RECURSIVE walk(id, depth) AS (
+      SELECT id, 0 FROM entities WHERE blueprint = ${filter.blueprint} AND identifier IN (SELECT value FROM json_each(${json(filter.identifiers)}))
+      UNION
+      SELECT ${forward ? sql`r.target_id` : sql`r.source_id`}, w.depth + 1 FROM relations r
+        JOIN walk w ON ${forward ? sql`r.source_id` : sql`r.target_id`} = w.id
+      WHERE w.depth < ${MAX_RELATION_HOPS}${only}
+    )
+    SELECT id FROM walk WHERE depth > 0)`;
+  if (filter.direction === "upstream") return walk(true);
+  if (filter.direction === "downstream") return walk(false);
+  return sql`(${walk(true)} OR ${walk(false)})`;
+}
+
+/** The sort expression; missing property values sort last in either order. */
+export function sortKeySql(sort: SortKey): SQL {
+  if ("column" in sort.on) return sql.raw(sort.on.column === "title" ? "COALESCE(e.title, e.identifier)" : `e.${sort.on.column}`);
+  const { property, field } = sort.on;
+  const missing = field === "num" ? (sort.order === "asc" ? 1e308 : -1e308) : sort.order === "asc" ? "\u{10FFFF}" : "";
+  const pick = sort.order === "asc" ? sql.raw(`MIN(v.${field})`) : sql.raw(`MAX(v.${field})`);
+  return sql`COALESCE((SELECT ${pick} FROM entity_values v WHERE v.entity_id = e.id AND v.property = ${property}), ${missing})`;
+}

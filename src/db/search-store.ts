@@ -1,0 +1,97 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { ReadScope } from "../domain/access/decisions";
+import type { Filter, SortKey } from "../domain/catalog/search/filter";
+import type { Database } from "./client";
+import { ENTITY_COLUMNS, type EntityRowJson, hydrateEntities, type StoredEntity } from "./entity-store";
+import { filterSql, sortKeySql } from "./filter-sql";
+import { visibleAcrossSql, visibleSql } from "./read-scope-sql";
+
+export interface SearchSpec {
+  /** Blueprints to search in, each with the caller's read scope (blueprints absent here are not searched). */
+  scopes: Map<string, ReadScope>;
+  filter: Filter;
+  sort: SortKey;
+  /** Keyset position: continue after this (sort key, row id). */
+  after?: [string | number, number] | undefined;
+  limit: number;
+}
+
+/** Where the blueprint restriction, the caller's read scope and the filter meet: one WHERE. */
+function whereSql(spec: Pick<SearchSpec, "scopes" | "filter">): SQL {
+  const searchable = [...spec.scopes].filter(([, s]) => s.kind !== "none");
+  if (searchable.length === 0) return sql`0`;
+  if (searchable.length === 1) {
+    const [bp, scope] = searchable[0] as [string, ReadScope];
+    return sql`e.blueprint = ${bp} AND ${visibleSql("e", scope)} AND ${filterSql(spec.filter)}`;
+  }
+  return sql`${visibleAcrossSql("e", new Map(searchable))} AND ${filterSql(spec.filter)}`;
+}
+
+/**
+ * A page of entities matching a filter, ordered by the sort key then row id, continuing after `after`
+ * (keyset pagination: deep pages cost the same as the first, and rows inserted meanwhile neither repeat
+ * nor shift the pages).
+ */
+export async function searchEntities(db: Database, spec: SearchSpec): Promise<{ rows: StoredEntity[]; keys: [string | number, number][] }> {
+  const key = sortKeySql(spec.sort);
+  const desc = spec.sort.order === "desc";
+  const after = spec.after
+    ? desc
+      ? sql` AND (${key}, e.id) < (${spec.after[0]}, ${spec.after[1]})`
+      : sql` AND (${key}, e.id) > (${spec.after[0]}, ${spec.after[1]})`
+    : sql``;
+  const order = desc ? sql`ORDER BY sk DESC, e.id DESC` : sql`ORDER BY sk, e.id`;
+  const rows = await db.all<EntityRowJson & { sk: string | number }>(sql`
+    SELECT ${ENTITY_COLUMNS}, ${key} AS sk FROM entities e
+    WHERE ${whereSql(spec)}${after}
+    ${order} LIMIT ${spec.limit}`);
+  return { rows: await hydrateEntities(db, rows), keys: rows.map((r) => [r.sk, r.id]) };
+}
+
+/** How many entities match (same WHERE as the search). */
+export async function countMatching(db: Database, spec: Pick<SearchSpec, "scopes" | "filter">): Promise<number> {
+  const row = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM entities e WHERE ${whereSql(spec)}`);
+  return row?.n ?? 0;
+}
+
+/** A free-text hit: the entity and how it matched. */
+export interface TextHit {
+  entity: StoredEntity;
+  /** 0: identifier or title starts with the text; 1: they contain it; 2: only a property does. */
+  tier: number;
+}
+
+/**
+ * Free-text search over identifiers, titles and string properties. Terms of 3+ characters use the
+ * trigram index (any part of a word); shorter text falls back to identifier/title prefixes. Ranking:
+ * identifier/title prefix hits first, then identifier/title substring hits, then property hits, each by
+ * bm25 with identifier weighted over title over body.
+ */
+export async function searchText(db: Database, q: { text: string; scopes: Map<string, ReadScope>; limit: number }): Promise<TextHit[]> {
+  const terms = q.text
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t.length > 0)
+    .slice(0, 8);
+  if (terms.length === 0) return [];
+  const first = terms[0] as string;
+  const visible = whereSql({ scopes: q.scopes, filter: { kind: "all" } });
+  const prefix = `${first.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const tier = sql`CASE WHEN e.identifier LIKE ${prefix} ESCAPE '\\' OR COALESCE(e.title, '') LIKE ${prefix} ESCAPE '\\' THEN 0
+    WHEN instr(lower(e.identifier), lower(${first})) > 0 OR instr(lower(COALESCE(e.title, '')), lower(${first})) > 0 THEN 1 ELSE 2 END`;
+  let rows: (EntityRowJson & { tier: number })[];
+  if (terms.every((t) => t.length >= 3)) {
+    const match = terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" AND ");
+    rows = await db.all(sql`
+      SELECT ${ENTITY_COLUMNS}, ${tier} AS tier FROM entity_search s JOIN entities e ON e.id = s.rowid
+      WHERE entity_search MATCH ${match} AND ${visible}
+      ORDER BY tier, bm25(entity_search, 10.0, 5.0, 1.0), e.identifier LIMIT ${q.limit}`);
+  } else {
+    rows = await db.all(sql`
+      SELECT ${ENTITY_COLUMNS}, 0 AS tier FROM entities e
+      WHERE (e.identifier LIKE ${prefix} ESCAPE '\\' OR COALESCE(e.title, '') LIKE ${prefix} ESCAPE '\\') AND ${visible}
+      ORDER BY length(e.identifier), e.identifier LIMIT ${q.limit}`);
+  }
+  const entities = await hydrateEntities(db, rows);
+  return entities.map((entity, i) => ({ entity, tier: rows[i]?.tier ?? 2 }));
+}

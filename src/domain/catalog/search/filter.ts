@@ -1,0 +1,38 @@
+/**
+ * The storage-neutral form of a search query: rules resolved against blueprint schemas (which column
+ * holds a property's values, which blueprints have it), contextual values filled in, date presets turned
+ * into instants. Stores translate it into SQL; nothing here knows SQL.
+ */
+export type Filter =
+  | { kind: "all" }
+  | { kind: "none" }
+  | { kind: "and" | "or"; items: Filter[] }
+  /** A comparison on an entity column ($identifier, $title, $blueprint, $createdAt …). */
+  | { kind: "column"; column: EntityColumn; test: Test }
+  /** A comparison on a property's indexed values (one row per scalar or array element). */
+  | { kind: "values"; property: string; blueprints: string[]; field: "str" | "num"; test: Test }
+  /** The property has no value at all (isEmpty) or has one (isNotEmpty). */
+  | { kind: "present"; property: string; blueprints: string[]; present: boolean }
+  /** Related (directly or over several hops) to one of `identifiers` of `blueprint`. */
+  /** `relations`, when set, limits the walk to relations of those names (Port's `required` option). */
+  | { kind: "related"; blueprint: string; identifiers: string[]; direction: "upstream" | "downstream" | "both"; relations?: string[] };
+
+export type EntityColumn = "identifier" | "title" | "blueprint" | "created_at" | "updated_at" | "created_by" | "updated_by";
+
+/**
+ * One test on a value. Negative tests (`negate`) match entities with no value satisfying the positive
+ * test — including entities without the property — as Port's `!=`, `notIn`, `doesNotContains` do.
+ */
+export type Test =
+  | { op: "=" | ">" | ">=" | "<" | "<="; value: string | number; negate: boolean }
+  | { op: "in"; values: (string | number)[]; negate: boolean }
+  | { op: "contains" | "beginsWith" | "endsWith"; value: string; negate: boolean }
+  | { op: "containsAny"; values: string[] }
+  | { op: "between"; from: string | number; to: string | number; negate: boolean };
+
+/** How results are ordered; keyset pagination continues after the last row's key. */
+export interface SortKey {
+  /** An entity column, or a property's first indexed value. */
+  on: { column: EntityColumn } | { property: string; field: "str" | "num" };
+  order: "asc" | "desc";
+}
