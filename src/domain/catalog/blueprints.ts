@@ -5,6 +5,7 @@ import { countEntities, countMissingProperty, countMissingRelation, relationInUs
 import { deleteAllEntitiesStatement, dropRelationStatement, stripPropertiesStatements } from "../../db/entity-write-store";
 import { AppError, conflict, type ErrorDetail, invalid, notFound, versionMismatch } from "../../lib/errors";
 import { parseBlueprintDefinition } from "./blueprint-definition";
+import { derivedProblems } from "./derived/validate";
 import type { Blueprint, BlueprintDefinition, WriteContext } from "./types";
 
 export { listBlueprints } from "../../db/blueprint-store";
@@ -131,6 +132,8 @@ async function writeBlueprints(
         problems.push({ path: `relations.${key}.target`, message: `blueprint '${rel.target}' does not exist` });
       }
     }
+    const known = new Map([...all, ...defs.map((d) => [d.identifier, d] as const)]);
+    problems.push(...derivedProblems(def, known));
     const current = all.get(def.identifier);
     if (!current && opts.create === false) throw notFound(`Blueprint '${def.identifier}'`);
     if (current && opts.create === true) throw conflict(`Blueprint '${def.identifier}' already exists`);

@@ -1,8 +1,17 @@
-import { findBlueprint } from "../../db/blueprint-store";
+import { findBlueprint, listBlueprints } from "../../db/blueprint-store";
 import type { Database } from "../../db/client";
-import { countEntities, findEntities, incomingRelations, listEntities, outgoingRelations, type RelationLink } from "../../db/entity-store";
+import {
+  countEntities,
+  findEntities,
+  incomingRelations,
+  listEntities,
+  outgoingRelations,
+  type RelationLink,
+  type StoredEntity,
+} from "../../db/entity-store";
 import { invalid, notFound } from "../../lib/errors";
 import type { ReadScope } from "../access/decisions";
+import { withDerivedProperties } from "./derived/derive";
 import { toApiEntity } from "./entity-shape";
 import type { Blueprint, Entity } from "./types";
 
@@ -11,6 +20,16 @@ export interface EntityWithRelated {
   blueprint: Blueprint;
   /** What this entity points to, and what points at it (only when asked for). */
   related?: { outgoing: RelationLink[]; incoming: RelationLink[] };
+}
+
+/** Shapes stored entities for the API, computing derived properties when the blueprint has any. */
+async function withDerived(db: Database, blueprint: Blueprint, stored: StoredEntity[]): Promise<Entity[]> {
+  const hasDerived = [blueprint.mirrorProperties, blueprint.aggregationProperties, blueprint.calculationProperties].some(
+    (s) => Object.keys(s).length > 0,
+  );
+  if (!hasDerived) return stored.map((r) => toApiEntity(blueprint, r));
+  const all = new Map((await listBlueprints(db)).map((b) => [b.identifier, b]));
+  return withDerivedProperties(db, all, stored);
 }
 
 async function requireBlueprint(db: Database, identifier: string): Promise<Blueprint> {
@@ -43,7 +62,8 @@ export async function getEntity(
     if ((await findEntities(db, blueprintId, [identifier])).length > 0) return null;
     throw notFound(`Entity '${identifier}' of blueprint '${blueprintId}'`);
   }
-  const result: EntityWithRelated = { entity: toApiEntity(blueprint, stored), blueprint };
+  const [entity] = await withDerived(db, blueprint, [stored]);
+  const result: EntityWithRelated = { entity: entity as Entity, blueprint };
   if (opts.includeRelated) {
     const { scopes } = opts.visibility;
     result.related = { outgoing: await outgoingRelations(db, stored.id, scopes), incoming: await incomingRelations(db, stored.id, scopes) };
@@ -90,7 +110,7 @@ export async function listBlueprintEntities(
   const last = shown.at(-1);
   return {
     blueprint,
-    entities: shown.map((r) => toApiEntity(blueprint, r)),
+    entities: await withDerived(db, blueprint, shown),
     next: more && last ? encodeCursor(last.identifier) : null,
   };
 }

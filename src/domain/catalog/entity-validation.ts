@@ -41,6 +41,13 @@ function compile(blueprint: Blueprint): EntityValidator {
     if (def.default !== undefined) defaults[key] = def.default;
   }
   const required = blueprint.schema.required;
+  // Derived values come back on reads; a client writing a read entity back must not be refused for them.
+  const derived = new Set([
+    ...Object.keys(blueprint.mirrorProperties),
+    ...Object.keys(blueprint.calculationProperties),
+    ...Object.keys(blueprint.aggregationProperties),
+    ...Object.keys(blueprint.formulaProperties),
+  ]);
   const relations = blueprint.relations;
 
   return {
@@ -50,6 +57,7 @@ function compile(blueprint: Blueprint): EntityValidator {
       const value: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(properties)) {
         const schema = schemas.get(key);
+        if (!schema && derived.has(key)) continue;
         if (!schema) {
           problems.push({ path: `${prefix}.${key}`, message: `is not a property of blueprint '${blueprint.identifier}'` });
           continue;

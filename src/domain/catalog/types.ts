@@ -89,6 +89,8 @@ export interface Entity extends ChangeStamp {
   team: string[];
   properties: Record<string, unknown>;
   relations: Record<string, RelationValue>;
+  /** Why a derived property (mirror, aggregation, calculation) is null, when it could not be computed. */
+  derivationErrors?: Record<string, string>;
 }
 
 /** The fields a caller may write on an entity. */

@@ -3,7 +3,7 @@ import { countMatching, searchEntities, searchText } from "../../../db/search-st
 import { fromBase64Url, toBase64Url } from "../../../lib/crypto";
 import { type ErrorDetail, invalid, notFound } from "../../../lib/errors";
 import type { ReadScope } from "../../access/decisions";
-import { toApiEntity } from "../entity-shape";
+import { withDerivedProperties } from "../derived/derive";
 import type { Blueprint, Entity } from "../types";
 import type { Filter, SortKey } from "./filter";
 import { resolveQuery } from "./query";
@@ -151,7 +151,7 @@ export async function search(
   const lastKey = page.keys[rows.length - 1];
   const total = await countMatching(db, { scopes, filter });
   return {
-    entities: rows.map((r) => project(toApiEntity(scope.blueprints.get(r.blueprint) as Blueprint, r), request.include, request.exclude)),
+    entities: (await withDerivedProperties(db, scope.blueprints, rows)).map((e) => project(e, request.include, request.exclude)),
     next: more && lastKey ? encodeCursor(lastKey, sort) : null,
     total,
   };

@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { callJson } from "./helpers";
+
+type EntityBody = { entity: { properties: Record<string, unknown>; derivationErrors?: Record<string, string> } };
+
+async function props(bp: string, id: string) {
+  const r = await callJson<EntityBody>("GET", `/v1/blueprints/${bp}/entities/${id}`);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.entity;
+}
+
+beforeAll(async () => {
+  const bps = [
+    { identifier: "domain", title: "Domain", schema: { properties: { owner: { type: "string" } } } },
+    {
+      identifier: "system",
+      title: "System",
+      schema: { properties: {} },
+      relations: { domain: { target: "domain", required: false, many: false } },
+    },
+    {
+      identifier: "service",
+      title: "Service",
+      schema: { properties: { repo: { type: "string" }, replicas: { type: "number" } } },
+      relations: { system: { target: "system", required: false, many: false } },
+      mirrorProperties: {
+        systemTitle: { title: "System", path: "system.$title" },
+        domainOwner: { title: "Domain owner", path: "system.domain.owner" },
+      },
+      calculationProperties: {
+        repoUrl: { title: "Repo", calculation: '"https://git.example.com/" & properties.repo', type: "string" },
+        jqStyle: { title: "From jq", calculation: '.properties.repo + "/tree/main"', type: "string" },
+        broken: { title: "Broken", calculation: "$nosuchfunction(properties.repo)", type: "string" },
+        wrongType: { title: "Wrong type", calculation: "properties.repo", type: "number" },
+      },
+    },
+    {
+      identifier: "deployment",
+      title: "Deployment",
+      schema: { properties: { status: { type: "string", enum: ["ok", "failed"] }, minutes: { type: "number" } } },
+      relations: { service: { target: "service", required: false, many: false } },
+    },
+  ];
+  for (const bp of bps) expect((await callJson("POST", "/v1/blueprints", bp)).status).toBe(201);
+  const agg = await callJson("PATCH", "/v1/blueprints/service", {
+    aggregationProperties: {
+      deployments: { title: "Deployments", type: "number", target: "deployment", calculationSpec: { func: "count", calculationBy: "entities" } },
+      failed: {
+        title: "Failed deployments",
+        type: "number",
+        target: "deployment",
+        calculationSpec: { func: "count" },
+        query: { combinator: "and", rules: [{ property: "status", operator: "=", value: "failed" }] },
+        pathFilter: [{ path: ["service"], fromBlueprint: "deployment" }],
+      },
+      medianMinutes: { title: "Median minutes", type: "number", target: "deployment", calculationSpec: { func: "median", property: "minutes" } },
+    },
+  });
+  expect(agg.status, JSON.stringify(agg.body)).toBe(200);
+  await callJson("POST", "/v1/blueprints/domain/entities", { identifier: "payments", properties: { owner: "ana@example.com" } });
+  await callJson("POST", "/v1/blueprints/system/entities", { identifier: "billing", title: "Billing", relations: { domain: "payments" } });
+  await callJson("POST", "/v1/blueprints/service/entities", { identifier: "invoices", properties: { repo: "invoices", replicas: 2 }, relations: { system: "billing" } });
+  await callJson("POST", "/v1/blueprints/deployment/entities/bulk", {
+    entities: [
+      { identifier: "d1", properties: { status: "ok", minutes: 3 }, relations: { service: "invoices" } },
+      { identifier: "d2", properties: { status: "failed", minutes: 10 }, relations: { service: "invoices" } },
+      { identifier: "d3", properties: { status: "ok", minutes: 5 }, relations: { service: "invoices" } },
+    ],
+  });
+});
+
+describe("derived properties", () => {
+  it("mirrors a property one and two relations away", async () => {
+    const e = await props("service", "invoices");
+    expect(e.properties.systemTitle).toBe("Billing");
+    expect(e.properties.domainOwner).toBe("ana@example.com");
+  });
+
+  it("mirrors change on the next read when a related entity changes", async () => {
+    await callJson("PATCH", "/v1/blueprints/domain/entities/payments", { properties: { owner: "bo@example.com" } });
+    await callJson("PATCH", "/v1/blueprints/system/entities/billing", { title: "Billing v2" });
+    const e = await props("service", "invoices");
+    expect(e.properties.domainOwner).toBe("bo@example.com");
+    expect(e.properties.systemTitle).toBe("Billing v2");
+  });
+
+  it("aggregates related entities exactly, with a query and a path filter, and follows changes", async () => {
+    let e = await props("service", "invoices");
+    expect(e.properties).toMatchObject({ deployments: 3, failed: 1, medianMinutes: 5 });
+    await callJson("POST", "/v1/blueprints/deployment/entities", { identifier: "d4", properties: { status: "failed", minutes: 7 }, relations: { service: "invoices" } });
+    await callJson("DELETE", "/v1/blueprints/deployment/entities/d1");
+    e = await props("service", "invoices");
+    expect(e.properties).toMatchObject({ deployments: 3, failed: 2, medianMinutes: 7 });
+  });
+
+  it("calculates over the entity's fields, translating common jq forms", async () => {
+    const e = await props("service", "invoices");
+    expect(e.properties.repoUrl).toBe("https://git.example.com/invoices");
+    expect(e.properties.jqStyle).toBe("invoices/tree/main");
+  });
+
+  it("a failing calculation gives null and the reason, not an error", async () => {
+    const e = await props("service", "invoices");
+    expect(e.properties.broken).toBeNull();
+    expect(e.properties.wrongType).toBeNull();
+    expect(e.derivationErrors?.broken).toBeTruthy();
+    expect(e.derivationErrors?.wrongType).toMatch(/not a number/);
+  });
+
+  it("derived values appear in lists and search results, and writing them back is harmless", async () => {
+    const list = await callJson<{ entities: { identifier: string; properties: Record<string, unknown> }[] }>("GET", "/v1/blueprints/service/entities");
+    expect(list.body.entities[0]?.properties.systemTitle).toBe("Billing v2");
+    const found = await callJson<{ entities: { properties: Record<string, unknown> }[] }>("POST", "/v1/blueprints/service/entities/search", {});
+    expect(found.body.entities[0]?.properties.deployments).toBe(3);
+    const read = await props("service", "invoices");
+    const back = await callJson("PUT", "/v1/blueprints/service/entities/invoices", {
+      properties: read.properties,
+      relations: { system: "billing" },
+    });
+    expect(back.status, JSON.stringify(back.body)).toBe(200);
+  });
+
+  it("refuses a mirror path through an unknown relation and an aggregation without a target", async () => {
+    const bad = await callJson<{ error: { details: { path: string }[] } }>("PATCH", "/v1/blueprints/service", {
+      mirrorProperties: { nope: { path: "nothing.$title" } },
+      aggregationProperties: { lost: { calculationSpec: { func: "count" } } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d) => d.path).sort()).toEqual(["aggregationProperties.lost.target", "mirrorProperties.nope.path"]);
+  });
+});
