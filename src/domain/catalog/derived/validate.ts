@@ -50,7 +50,7 @@ export function derivedProblems(def: BlueprintDefinition, known: Known): ErrorDe
     } else if (func !== "count") {
       const prop = agg.calculationSpec?.property;
       const pdef = typeof prop === "string" ? target.schema.properties[prop] : undefined;
-      if (!pdef || pdef.type !== "number") {
+      if (pdef?.type !== "number") {
         problems.push({ path: `${at}.calculationSpec.property`, message: `must name a number property of '${target.identifier}'` });
       }
     }
