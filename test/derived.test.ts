@@ -44,7 +44,12 @@ beforeAll(async () => {
   for (const bp of bps) expect((await callJson("POST", "/v1/blueprints", bp)).status).toBe(201);
   const agg = await callJson("PATCH", "/v1/blueprints/service", {
     aggregationProperties: {
-      deployments: { title: "Deployments", type: "number", target: "deployment", calculationSpec: { func: "count", calculationBy: "entities" } },
+      deployments: {
+        title: "Deployments",
+        type: "number",
+        target: "deployment",
+        calculationSpec: { func: "count", calculationBy: "entities" },
+      },
       failed: {
         title: "Failed deployments",
         type: "number",
@@ -53,13 +58,22 @@ beforeAll(async () => {
         query: { combinator: "and", rules: [{ property: "status", operator: "=", value: "failed" }] },
         pathFilter: [{ path: ["service"], fromBlueprint: "deployment" }],
       },
-      medianMinutes: { title: "Median minutes", type: "number", target: "deployment", calculationSpec: { func: "median", property: "minutes" } },
+      medianMinutes: {
+        title: "Median minutes",
+        type: "number",
+        target: "deployment",
+        calculationSpec: { func: "median", property: "minutes" },
+      },
     },
   });
   expect(agg.status, JSON.stringify(agg.body)).toBe(200);
   await callJson("POST", "/v1/blueprints/domain/entities", { identifier: "payments", properties: { owner: "ana@example.com" } });
   await callJson("POST", "/v1/blueprints/system/entities", { identifier: "billing", title: "Billing", relations: { domain: "payments" } });
-  await callJson("POST", "/v1/blueprints/service/entities", { identifier: "invoices", properties: { repo: "invoices", replicas: 2 }, relations: { system: "billing" } });
+  await callJson("POST", "/v1/blueprints/service/entities", {
+    identifier: "invoices",
+    properties: { repo: "invoices", replicas: 2 },
+    relations: { system: "billing" },
+  });
   await callJson("POST", "/v1/blueprints/deployment/entities/bulk", {
     entities: [
       { identifier: "d1", properties: { status: "ok", minutes: 3 }, relations: { service: "invoices" } },
@@ -87,7 +101,11 @@ describe("derived properties", () => {
   it("aggregates related entities exactly, with a query and a path filter, and follows changes", async () => {
     let e = await props("service", "invoices");
     expect(e.properties).toMatchObject({ deployments: 3, failed: 1, medianMinutes: 5 });
-    await callJson("POST", "/v1/blueprints/deployment/entities", { identifier: "d4", properties: { status: "failed", minutes: 7 }, relations: { service: "invoices" } });
+    await callJson("POST", "/v1/blueprints/deployment/entities", {
+      identifier: "d4",
+      properties: { status: "failed", minutes: 7 },
+      relations: { service: "invoices" },
+    });
     await callJson("DELETE", "/v1/blueprints/deployment/entities/d1");
     e = await props("service", "invoices");
     expect(e.properties).toMatchObject({ deployments: 3, failed: 2, medianMinutes: 7 });
@@ -108,9 +126,16 @@ describe("derived properties", () => {
   });
 
   it("derived values appear in lists and search results, and writing them back is harmless", async () => {
-    const list = await callJson<{ entities: { identifier: string; properties: Record<string, unknown> }[] }>("GET", "/v1/blueprints/service/entities");
+    const list = await callJson<{ entities: { identifier: string; properties: Record<string, unknown> }[] }>(
+      "GET",
+      "/v1/blueprints/service/entities",
+    );
     expect(list.body.entities[0]?.properties.systemTitle).toBe("Billing v2");
-    const found = await callJson<{ entities: { properties: Record<string, unknown> }[] }>("POST", "/v1/blueprints/service/entities/search", {});
+    const found = await callJson<{ entities: { properties: Record<string, unknown> }[] }>(
+      "POST",
+      "/v1/blueprints/service/entities/search",
+      {},
+    );
     expect(found.body.entities[0]?.properties.deployments).toBe(3);
     const read = await props("service", "invoices");
     const back = await callJson("PUT", "/v1/blueprints/service/entities/invoices", {
