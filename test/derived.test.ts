@@ -145,6 +145,21 @@ describe("derived properties", () => {
     expect(back.status, JSON.stringify(back.body)).toBe(200);
   });
 
+  it("filters search results on mirror properties, one and two hops away", async () => {
+    await callJson("POST", "/v1/blueprints/service/entities", { identifier: "orphan", properties: { repo: "orphan" } });
+    const find = async (rules: unknown[]) => {
+      const r = await callJson<{ entities: { identifier: string }[] }>("POST", "/v1/blueprints/service/entities/search", {
+        query: { combinator: "and", rules },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.entities.map((e) => e.identifier);
+    };
+    expect(await find([{ property: "domainOwner", operator: "=", value: "bo@example.com" }])).toEqual(["invoices"]);
+    expect(await find([{ property: "domainOwner", operator: "=", value: "nobody@example.com" }])).toEqual([]);
+    expect(await find([{ property: "systemTitle", operator: "beginsWith", value: "Billing" }])).toEqual(["invoices"]);
+    expect(await find([{ property: "systemTitle", operator: "!=", value: "Billing v2" }])).toEqual(["orphan"]);
+  });
+
   it("refuses a mirror path through an unknown relation and an aggregation without a target", async () => {
     const bad = await callJson<{ error: { details: { path: string }[] } }>("PATCH", "/v1/blueprints/service", {
       mirrorProperties: { nope: { path: "nothing.$title" } },

@@ -87,6 +87,24 @@ export function filterSql(filter: Filter): SQL {
           AND ${positive(sql.raw(`v.${filter.field}`), filter.test)}`;
       return negated(filter.test) ? sql`e.id NOT IN (${lookup})` : sql`e.id IN (${lookup})`;
     }
+    case "mirror": {
+      const hop = (i: number) => sql.raw(`m${i}`);
+      const joins = filter.path
+        .slice(1)
+        .map(
+          (rel, i) =>
+            sql` JOIN relations ${hop(i + 1)} ON ${hop(i + 1)}.source_id = ${hop(i)}.target_id AND ${hop(i + 1)}.relation = ${rel}`,
+        );
+      const last = hop(filter.path.length - 1);
+      const target =
+        "column" in filter.target
+          ? sql`JOIN entities mt ON mt.id = ${last}.target_id AND ${positive(sql.raw(COLUMN_SQL[filter.target.column].replaceAll("e.", "mt.")), filter.test)}`
+          : sql`JOIN entity_values mv ON mv.entity_id = ${last}.target_id AND mv.property = ${filter.target.property}
+                AND ${positive(sql.raw(`mv.${filter.target.field}`), filter.test)}`;
+      const lookup = sql`SELECT m0.source_id FROM relations m0${sql.join(joins, sql``)} ${target} WHERE m0.relation = ${filter.path[0]}`;
+      const scoped = sql`e.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))`;
+      return negated(filter.test) ? sql`(${scoped} AND e.id NOT IN (${lookup}))` : sql`(${scoped} AND e.id IN (${lookup}))`;
+    }
     case "present": {
       const path = `$."${filter.property}"`;
       const has = sql`(e.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))

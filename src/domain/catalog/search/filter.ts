@@ -11,6 +11,14 @@ export type Filter =
   | { kind: "column"; column: EntityColumn; test: Test }
   /** A comparison on a property's indexed values (one row per scalar or array element). */
   | { kind: "values"; property: string; blueprints: string[]; field: "str" | "num"; test: Test }
+  /** A test on a mirror property: the value of `target` on the entity reached along `path`. */
+  | {
+      kind: "mirror";
+      blueprints: string[];
+      path: string[];
+      target: { column: EntityColumn } | { property: string; field: "str" | "num" };
+      test: Test;
+    }
   /** The property has no value at all (isEmpty) or has one (isNotEmpty). */
   | { kind: "present"; property: string; blueprints: string[]; present: boolean }
   /** Related (directly or over several hops) to one of `identifiers` of `blueprint`. */

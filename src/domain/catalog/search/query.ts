@@ -105,7 +105,10 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
       property === "$team"
         ? ctx.blueprints.map((b) => b.identifier)
         : ctx.blueprints.filter((b) => property in b.schema.properties).map((b) => b.identifier);
-    if (blueprints.length === 0) return fail(`${p}.property`, `'${property}' is not a property of ${describeScope(ctx)}`);
+    if (blueprints.length === 0) {
+      const mirror = mirrorRule(property, operator, value, p);
+      return mirror ?? fail(`${p}.property`, `'${property}' is not a property of ${describeScope(ctx)}`);
+    }
     const def: PropertyDefinition | undefined = ctx.blueprints.find((b) => b.schema.properties[property])?.schema.properties[property];
     const itemType = def?.type === "array" ? def.items?.type : def?.type;
     const format = def?.type === "array" ? def.items?.format : def?.format;
@@ -128,6 +131,43 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
     }
     const test = buildTest(operator, value, kind, p);
     return test ? { kind: "values", property, blueprints, field: kind === "number" ? "num" : "str", test } : { kind: "none" };
+  };
+
+  /** A rule on a mirror property becomes a test on the entity at the end of the mirror's relation path. */
+  const mirrorRule = (property: string, operator: string, value: unknown, p: string): Filter | null => {
+    const owner = ctx.blueprints.find((b) => b.mirrorProperties[property]);
+    const mirror = owner?.mirrorProperties[property];
+    if (!owner || !mirror) return null;
+    const parts = mirror.path.split(".");
+    const field = parts.pop() as string;
+    let current: Blueprint | undefined = owner;
+    for (const rel of parts) current = ctx.allBlueprints.find((b) => b.identifier === current?.relations[rel]?.target);
+    const column = META_COLUMNS[field];
+    if (column) {
+      const test = buildTest(operator, value, INSTANT_COLUMNS.has(column) ? "instant" : "string", p);
+      return test ? { kind: "mirror", blueprints: [owner.identifier], path: parts, target: { column }, test } : { kind: "none" };
+    }
+    const def = current?.schema.properties[field];
+    const itemType = def?.type === "array" ? def.items?.type : def?.type;
+    const format = def?.type === "array" ? def.items?.format : def?.format;
+    const kind: ValueKind =
+      itemType === "number"
+        ? "number"
+        : itemType === "boolean"
+          ? "boolean"
+          : format === "date-time" || format === "timer"
+            ? "instant"
+            : "string";
+    const test = buildTest(operator, value, kind, p);
+    return test
+      ? {
+          kind: "mirror",
+          blueprints: [owner.identifier],
+          path: parts,
+          target: { property: field, field: kind === "number" ? "num" : "str" },
+          test,
+        }
+      : { kind: "none" };
   };
 
   const columnRule = (column: EntityColumn, operator: string, value: unknown, p: string): Filter => {
