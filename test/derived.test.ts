@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { callJson } from "./helpers";
+import { call, callJson } from "./helpers";
 
 type EntityBody = { entity: { properties: Record<string, unknown>; derivationErrors?: Record<string, string> } };
 
@@ -167,5 +167,16 @@ describe("derived properties", () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d) => d.path).sort()).toEqual(["aggregationProperties.lost.target", "mirrorProperties.nope.path"]);
+  });
+});
+
+describe("entity page", () => {
+  it("shows derived values and why one is missing", async () => {
+    const res = await call("GET", "/blueprints/service/entities/invoices");
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain("<h2>Derived</h2>");
+    expect(html).toContain("https://git.example.com/invoices");
+    expect(html).toMatch(/Wrong type<\/dt><dd>.*the result is not a number/s);
   });
 });

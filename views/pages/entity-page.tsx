@@ -1,5 +1,5 @@
 import type { RelationLink } from "../../src/db/entity-store";
-import type { Blueprint, Entity } from "../../src/domain/catalog/types";
+import type { Blueprint, Entity, PropertyDefinition } from "../../src/domain/catalog/types";
 import { relativeTime } from "../../src/lib/relative-time";
 import { PropertyValue } from "../components/property-value";
 import { Layout, type Viewer } from "../layout";
@@ -30,6 +30,51 @@ function RelationList(props: { links: RelationLink[]; empty: string }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** Mirror, aggregation and calculation values, with the reason when one could not be computed. */
+function DerivedList(props: { blueprint: Blueprint; entity: Entity }) {
+  const { blueprint, entity } = props;
+  const rows = [
+    ...Object.entries(blueprint.mirrorProperties).map(([key, m]) => ({
+      key,
+      title: m.title ?? key,
+      kind: `mirror of ${m.path}`,
+      type: undefined,
+    })),
+    ...Object.entries(blueprint.aggregationProperties).map(([key, a]) => ({
+      key,
+      title: String(a.title ?? key),
+      kind: "aggregation",
+      type: "number",
+    })),
+    ...Object.entries(blueprint.calculationProperties).map(([key, c]) => ({
+      key,
+      title: String(c.title ?? key),
+      kind: "calculation",
+      type: c.type,
+    })),
+  ];
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h2>Derived</h2>
+      <dl class="props">
+        {rows.map((r) => (
+          <>
+            <dt title={r.kind}>{r.title}</dt>
+            <dd>
+              <PropertyValue
+                def={typeof r.type === "string" ? ({ type: r.type } as PropertyDefinition) : undefined}
+                value={entity.properties[r.key]}
+              />
+              {entity.derivationErrors?.[r.key] ? <div class="muted small">{entity.derivationErrors[r.key]}</div> : null}
+            </dd>
+          </>
+        ))}
+      </dl>
+    </>
   );
 }
 
@@ -68,6 +113,7 @@ export function EntityPage(props: {
           </>
         ))}
       </dl>
+      <DerivedList blueprint={blueprint} entity={entity} />
       <h2>Relations</h2>
       <RelationList links={props.outgoing} empty="This entity points at nothing." />
       <h2>Referenced by</h2>
