@@ -8,13 +8,11 @@ import { errorResponses, jsonBody, jsonResponse, principalOf, validationHook } f
 
 const SearchBody = z
   .object({
-    query: z
-      .object({ combinator: z.enum(["and", "or"]), rules: z.array(z.unknown()) })
-      .optional()
-      .openapi({
-        description:
-          "Port's query: rules {property, operator, value} or {operator: relatedTo, blueprint, value, direction, required}, nested",
-      }),
+    // Validated by the query resolver, so every mistake in a query answers invalid_query with its path.
+    query: z.unknown().optional().openapi({
+      description:
+        "Port's query: rules {property, operator, value} or {operator: relatedTo, blueprint, value, direction, required}, nested",
+    }),
     include: z.array(z.string()).optional().openapi({ description: "Fields to return: $identifier, $title, properties.x, relations.y …" }),
     exclude: z.array(z.string()).optional(),
     limit: z

@@ -89,13 +89,18 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
     if (direction !== "upstream" && direction !== "downstream" && direction !== "both")
       return fail(`${p}.direction`, "must be upstream or downstream");
     if (r.required !== undefined && typeof r.required !== "boolean") return fail(`${p}.required`, "must be true or false");
-    return {
-      kind: "related",
-      blueprint: r.blueprint,
-      identifiers: ids,
-      direction,
-      ...(r.required !== undefined ? { required: r.required as boolean } : {}),
-    };
+    if (r.required === undefined) return { kind: "related", blueprint: r.blueprint, identifiers: ids, direction };
+    // Port's `required`: walk only relations declared required (true) or optional (false).
+    const relations = [
+      ...new Set(
+        ctx.allBlueprints.flatMap((b) =>
+          Object.entries(b.relations)
+            .filter(([, d]) => d.required === r.required)
+            .map(([k]) => k),
+        ),
+      ),
+    ];
+    return { kind: "related", blueprint: r.blueprint, identifiers: ids, direction, relations };
   };
 
   const propertyRule = (property: string, operator: string, value: unknown, p: string): Filter => {
