@@ -160,6 +160,24 @@ describe("derived properties", () => {
     expect(await find([{ property: "systemTitle", operator: "!=", value: "Billing v2" }])).toEqual(["orphan"]);
   });
 
+  it("sorts search results on a mirror property, entities without it last", async () => {
+    await callJson("POST", "/v1/blueprints/system/entities", { identifier: "alpha-sys", title: "Alpha" });
+    await callJson("POST", "/v1/blueprints/service/entities", {
+      identifier: "zeta",
+      properties: { repo: "zeta" },
+      relations: { system: "alpha-sys" },
+    });
+    const order = async (dir: "asc" | "desc") => {
+      const r = await callJson<{ entities: { identifier: string }[] }>("POST", "/v1/blueprints/service/entities/search", {
+        sort: { property: "systemTitle", order: dir },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.entities.map((e) => e.identifier);
+    };
+    expect(await order("asc")).toEqual(["zeta", "invoices", "orphan"]);
+    expect(await order("desc")).toEqual(["invoices", "zeta", "orphan"]);
+  });
+
   it("refuses a mirror path through an unknown relation and an aggregation without a target", async () => {
     const bad = await callJson<{ error: { details: { path: string }[] } }>("PATCH", "/v1/blueprints/service", {
       mirrorProperties: { nope: { path: "nothing.$title" } },

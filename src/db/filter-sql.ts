@@ -141,8 +141,34 @@ function relatedSql(filter: Extract<Filter, { kind: "related" }>): SQL {
 /** The sort expression; missing property values sort last in either order. */
 export function sortKeySql(sort: SortKey): SQL {
   if ("column" in sort.on) return sql.raw(sort.on.column === "title" ? "COALESCE(e.title, e.identifier)" : `e.${sort.on.column}`);
+  if ("mirror" in sort.on) return mirrorSortSql(sort.on.mirror, sort.on.target, sort.order);
   const { property, field } = sort.on;
   const missing = field === "num" ? (sort.order === "asc" ? 1e308 : -1e308) : sort.order === "asc" ? "\u{10FFFF}" : "";
   const pick = sort.order === "asc" ? sql.raw(`MIN(v.${field})`) : sql.raw(`MAX(v.${field})`);
   return sql`COALESCE((SELECT ${pick} FROM entity_values v WHERE v.entity_id = e.id AND v.property = ${property}), ${missing})`;
+}
+
+/** A mirror's value as a sort key: read along the relation path (first related value), missing last. */
+function mirrorSortSql(
+  path: string[],
+  target: { column: EntityColumn } | { property: string; field: "str" | "num" },
+  order: "asc" | "desc",
+): SQL {
+  const hop = (i: number) => sql.raw(`s${i}`);
+  const joins = path
+    .slice(1)
+    .map(
+      (rel, i) => sql` JOIN relations ${hop(i + 1)} ON ${hop(i + 1)}.source_id = ${hop(i)}.target_id AND ${hop(i + 1)}.relation = ${rel}`,
+    );
+  const last = hop(path.length - 1);
+  const numeric = !("column" in target) && target.field === "num";
+  const missing = numeric ? (order === "asc" ? 1e308 : -1e308) : order === "asc" ? "\u{10FFFF}" : "";
+  const value =
+    "column" in target
+      ? sql`SELECT ${sql.raw(COLUMN_SQL[target.column].replaceAll("e.", "st."))} FROM relations s0${sql.join(joins, sql``)}
+            JOIN entities st ON st.id = ${last}.target_id WHERE s0.source_id = e.id AND s0.relation = ${path[0]} LIMIT 1`
+      : sql`SELECT sv.${sql.raw(target.field)} FROM relations s0${sql.join(joins, sql``)}
+            JOIN entity_values sv ON sv.entity_id = ${last}.target_id AND sv.property = ${target.property}
+            WHERE s0.source_id = e.id AND s0.relation = ${path[0]} LIMIT 1`;
+  return sql`COALESCE((${value}), ${missing})`;
 }

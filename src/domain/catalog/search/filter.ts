@@ -40,7 +40,10 @@ export type Test =
 
 /** How results are ordered; keyset pagination continues after the last row's key. */
 export interface SortKey {
-  /** An entity column, or a property's first indexed value. */
-  on: { column: EntityColumn } | { property: string; field: "str" | "num" };
+  /** An entity column, a property's first indexed value, or a mirror property's value. */
+  on:
+    | { column: EntityColumn }
+    | { property: string; field: "str" | "num" }
+    | { mirror: string[]; target: { column: EntityColumn } | { property: string; field: "str" | "num" } };
   order: "asc" | "desc";
 }

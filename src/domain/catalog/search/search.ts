@@ -38,11 +38,29 @@ const SORT_COLUMNS: Record<string, SortKey["on"]> = {
   $updatedAt: { column: "updated_at" },
 };
 
-function resolveSort(sort: SearchRequest["sort"], blueprints: Blueprint[]): SortKey {
+/** A sort on a mirror property: the path and what it reads at the end. */
+function mirrorSort(property: string, blueprints: Blueprint[], all: Map<string, Blueprint>): SortKey["on"] | null {
+  const owner = blueprints.find((b) => b.mirrorProperties[property]);
+  const mirror = owner?.mirrorProperties[property];
+  if (!owner || !mirror) return null;
+  const path = mirror.path.split(".");
+  const field = path.pop() as string;
+  const column = SORT_COLUMNS[field];
+  if (column && "column" in column) return { mirror: path, target: column };
+  let current: Blueprint | undefined = owner;
+  for (const rel of path) current = all.get(current?.relations[rel]?.target ?? "");
+  const def = current?.schema.properties[field];
+  const type = def?.type === "array" ? def.items?.type : def?.type;
+  return { mirror: path, target: { property: field, field: type === "number" ? "num" : "str" } };
+}
+
+function resolveSort(sort: SearchRequest["sort"], blueprints: Blueprint[], all: Map<string, Blueprint>): SortKey {
   if (!sort) return { on: { column: "identifier" }, order: "asc" };
   const order = sort.order ?? "asc";
   const column = SORT_COLUMNS[sort.property];
   if (column) return { on: column, order };
+  const mirror = mirrorSort(sort.property, blueprints, all);
+  if (mirror) return { on: mirror, order };
   const def = blueprints.find((b) => b.schema.properties[sort.property])?.schema.properties[sort.property];
   if (!def || def.type === "object") throw invalid([{ path: "sort.property", message: `'${sort.property}' cannot be sorted on here` }]);
   const type = def.type === "array" ? def.items?.type : def.type;
@@ -50,7 +68,8 @@ function resolveSort(sort: SearchRequest["sort"], blueprints: Blueprint[]): Sort
 }
 
 function sortSignature(sort: SortKey): string {
-  return `${"column" in sort.on ? sort.on.column : sort.on.property}:${sort.order}`;
+  const on = "column" in sort.on ? sort.on.column : "mirror" in sort.on ? `mirror:${sort.on.mirror.join(".")}` : sort.on.property;
+  return `${on}:${sort.order}`;
 }
 
 function encodeCursor(key: [string | number, number], sort: SortKey): string {
@@ -142,7 +161,7 @@ export async function search(
           user: scope.user,
           now: scope.now,
         });
-  const sort = resolveSort(request.sort, target);
+  const sort = resolveSort(request.sort, target, scope.blueprints);
   const scopes = new Map(target.map((b) => [b.identifier, scope.scopes.get(b.identifier) ?? ({ kind: "none" } as ReadScope)]));
   const after = request.from ? decodeCursor(request.from, sort) : undefined;
   const page = await searchEntities(db, { scopes, filter, sort, after, limit: limit + 1 });
