@@ -10,6 +10,7 @@ import { api } from "./routes/api";
 import { authPages } from "./routes/ui/auth";
 import { catalogPages } from "./routes/ui/catalog";
 import { docsPages } from "./routes/ui/docs";
+import { searchPages } from "./routes/ui/search";
 import { settingsPages } from "./routes/ui/settings";
 
 /**
@@ -41,6 +42,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/settings", settingsPages);
   app.route("/", authPages);
   app.route("/", catalogPages);
+  app.route("/", searchPages);
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

@@ -1,5 +1,6 @@
 import { raw } from "hono/html";
 import type { Child } from "hono/jsx";
+import { GlobalSearch } from "./components/search-box";
 
 /** The signed-in user as pages need them: who, and the CSRF token their forms and htmx requests carry. */
 export interface Viewer {
@@ -37,6 +38,7 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; chil
               {viewer?.isAdmin ? <a href="/audit">Audit log</a> : null}
               <a href="/docs/api">API</a>
             </nav>
+            {viewer ? <GlobalSearch /> : null}
             {viewer ? (
               <div class="who">
                 <a href="/settings/tokens" title="Your API tokens">

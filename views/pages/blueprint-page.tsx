@@ -1,27 +1,38 @@
-import type { Blueprint, Entity } from "../../src/domain/catalog/types";
-import { relativeTime } from "../../src/lib/relative-time";
-import { PropertyValue } from "../components/property-value";
+import type { Blueprint } from "../../src/domain/catalog/types";
+import { EntityTable, type TableResult } from "../components/entity-table";
+import { FilterBar, FilterRows } from "../components/filter-bar";
+import { columnsOf, fieldsOf, shownColumns, type TableState } from "../components/table-state";
 import { Layout, type Viewer } from "../layout";
 
-/** How many property columns the table shows; the entity page shows them all. */
-const MAX_COLUMNS = 8;
+export { entityHref } from "../components/table-state";
 
-export function entityHref(blueprint: string, identifier: string): string {
-  return `/blueprints/${encodeURIComponent(blueprint)}/entities/${encodeURIComponent(identifier)}`;
+/** What the table of a blueprint's entities shows: the view state from the URL and the search's result. */
+export interface BlueprintTableProps {
+  blueprint: Blueprint;
+  state: TableState;
+  result: TableResult;
 }
 
-/** A blueprint's entities as a paged table, properties rendered by format. */
-export function BlueprintPage(props: {
-  viewer?: Viewer | undefined;
-  blueprint: Blueprint;
-  entities: Entity[];
-  total: number;
-  next: string | null;
-  cursor: string | undefined;
-}) {
-  const { blueprint } = props;
-  const columns = Object.entries(blueprint.schema.properties).slice(0, MAX_COLUMNS);
-  const relations = Object.entries(blueprint.relations);
+/**
+ * The fragment htmx swaps in when the filters, sort, columns or page change: the table region, plus the
+ * filter rows out of band (so a removed or added filter shows in the editor as it does in the URL).
+ */
+export function BlueprintTableFragment(props: BlueprintTableProps) {
+  const { blueprint, state } = props;
+  const fields = fieldsOf(blueprint);
+  return (
+    <>
+      <EntityTable blueprint={blueprint} fields={fields} columns={shownColumns(blueprint, state)} state={state} result={props.result} />
+      <FilterRows blueprint={blueprint.identifier} fields={fields} state={state} oob />
+    </>
+  );
+}
+
+/** A blueprint's entities as a table with a filter bar, sortable columns, a column chooser and keyset pages. */
+export function BlueprintPage(props: BlueprintTableProps & { viewer?: Viewer | undefined }) {
+  const { blueprint, state } = props;
+  const fields = fieldsOf(blueprint);
+  const columns = shownColumns(blueprint, state);
   return (
     <Layout viewer={props.viewer} title={blueprint.title}>
       <nav class="crumbs">
@@ -30,63 +41,17 @@ export function BlueprintPage(props: {
       <h1>{blueprint.title}</h1>
       {blueprint.description ? <p>{blueprint.description}</p> : null}
       <p class="muted">
-        {props.total} entities · identifier <code>{blueprint.identifier}</code> · version {blueprint.version}
+        identifier <code>{blueprint.identifier}</code> · version {blueprint.version}
       </p>
-      {props.entities.length === 0 ? (
-        <p class="empty">No entities yet.</p>
-      ) : (
-        <table class="grid">
-          <thead>
-            <tr>
-              <th>Title</th>
-              {columns.map(([key, def]) => (
-                <th>{def.title ?? key}</th>
-              ))}
-              {relations.map(([key, def]) => (
-                <th>{def.title ?? key}</th>
-              ))}
-              <th>Team</th>
-              <th>Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.entities.map((e) => (
-              <tr>
-                <td>
-                  <a href={entityHref(blueprint.identifier, e.identifier)}>{e.title ?? e.identifier}</a>
-                  <div class="muted small">{e.identifier}</div>
-                </td>
-                {columns.map(([key, def]) => (
-                  <td>
-                    <PropertyValue def={def} value={e.properties[key]} compact />
-                  </td>
-                ))}
-                {relations.map(([key, def]) => (
-                  <td>
-                    {[e.relations[key] ?? []].flat().map((id) => (
-                      <a class="rel" href={entityHref(def.target, id)}>
-                        {id}
-                      </a>
-                    ))}
-                  </td>
-                ))}
-                <td>{e.team.join(", ")}</td>
-                <td>
-                  <time datetime={e.updatedAt} title={e.updatedAt}>
-                    {relativeTime(e.updatedAt)}
-                  </time>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <nav class="pager">
-        {props.cursor ? <a href={`/blueprints/${encodeURIComponent(blueprint.identifier)}`}>First page</a> : null}
-        {props.next ? (
-          <a href={`/blueprints/${encodeURIComponent(blueprint.identifier)}?cursor=${encodeURIComponent(props.next)}`}>Next page →</a>
-        ) : null}
-      </nav>
+      <FilterBar
+        blueprint={blueprint.identifier}
+        fields={fields}
+        columns={columnsOf(blueprint)}
+        shown={new Set(columns.map((c) => c.key))}
+        state={state}
+      >
+        <EntityTable blueprint={blueprint} fields={fields} columns={columns} state={state} result={props.result} />
+      </FilterBar>
     </Layout>
   );
 }

@@ -2,7 +2,7 @@ import { entityCounts, listBlueprints } from "../../db/blueprint-store";
 import type { Database } from "../../db/client";
 import { findEntities, owningTeams, type StoredEntity } from "../../db/entity-store";
 import { listPermissions } from "../../db/permission-store";
-import type { AppError } from "../../lib/errors";
+import { type AppError, notFound } from "../../lib/errors";
 import {
   countBlueprintEntities,
   type EntityPage,
@@ -51,6 +51,14 @@ function refuseRead(access: CatalogAccess, blueprint: string): AppError {
   return forbidden(
     `You may not read entities of '${blueprint}': ${decide(access.principal, access.permissions(blueprint), "read", [], blueprint).reason}`,
   );
+}
+
+/** The blueprint, if it exists (404) and the principal may read at least some of its entities (403). */
+export function readableBlueprint(access: CatalogAccess, identifier: string): Blueprint {
+  const blueprint = access.blueprints.get(identifier);
+  if (!blueprint) throw notFound(`Blueprint '${identifier}'`);
+  if (access.scope(identifier).kind === "none") throw refuseRead(access, identifier);
+  return blueprint;
 }
 
 /** Blueprints with the number of entities the principal may see in each. */

@@ -1,23 +1,27 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import type { TableResult } from "../../../views/components/entity-table";
+import { FilterOperands } from "../../../views/components/filter-bar";
+import { explainProblems, fieldsOf, parseTableState, tableHref, toSearchRequest } from "../../../views/components/table-state";
 import { AuditPage } from "../../../views/pages/audit-page";
-import { BlueprintPage } from "../../../views/pages/blueprint-page";
+import { BlueprintPage, BlueprintTableFragment } from "../../../views/pages/blueprint-page";
 import { EntityPage } from "../../../views/pages/entity-page";
 import { HomePage } from "../../../views/pages/home";
 import { database } from "../../db/client";
 import {
   accessFor,
   blueprintsWithVisibleCounts,
-  countVisibleEntities,
   getVisibleEntity,
-  listVisibleEntities,
+  readableBlueprint,
+  searchScopeFor,
 } from "../../domain/access/authorized-catalog";
 import { requireAdmin } from "../../domain/access/guards";
 import { searchAuditLog } from "../../domain/audit/audit-log";
+import { search } from "../../domain/catalog/search/search";
+import type { Entity } from "../../domain/catalog/types";
 import type { AppEnv } from "../../env";
+import { AppError } from "../../lib/errors";
 import { principalOf } from "../api/common";
 import { viewerOf } from "./viewer";
-
-const PAGE_SIZE = 50;
 
 /** The catalog pages: home, a blueprint's entities, one entity, the audit log. */
 export const catalogPages = new Hono<AppEnv>();
@@ -28,23 +32,53 @@ catalogPages.get("/", async (c) => {
   return c.html(<HomePage viewer={viewerOf(c)} rows={rows} />);
 });
 
+/**
+ * htmx asking for the table alone: an HX-Request that is neither a boosted navigation nor a history
+ * restore (both of which need the whole page).
+ */
+function wantsTableFragment(c: Context<AppEnv>): boolean {
+  return c.req.header("HX-Request") === "true" && !c.req.header("HX-Boosted") && !c.req.header("HX-History-Restore-Request");
+}
+
+/**
+ * A blueprint's entities: filters, free text, sort, columns and keyset page all from the query string
+ * (format: views/components/table-state.tsx), run through the search domain. Bad input (unknown property,
+ * wrong value type, stale cursor) is shown above the table: a 400 page, or for htmx a 200 fragment (htmx
+ * does not swap 4xx responses).
+ */
 catalogPages.get("/blueprints/:blueprint", async (c) => {
   const db = database(c.env.DB);
-  const blueprint = c.req.param("blueprint");
-  const cursor = c.req.query("cursor") || undefined;
   const access = await accessFor(db, principalOf(c));
-  const page = await listVisibleEntities(db, access, blueprint, { limit: PAGE_SIZE, cursor });
-  const total = await countVisibleEntities(db, access, blueprint);
+  const blueprint = readableBlueprint(access, c.req.param("blueprint"));
+  const { state, problems } = parseTableState(new URL(c.req.url).searchParams, blueprint);
+  const result: TableResult = { entities: [], next: null, total: 0, errors: explainProblems(problems, state) };
+  if (problems.length === 0) {
+    try {
+      const request = toSearchRequest(state, fieldsOf(blueprint));
+      const page = await search(db, searchScopeFor(access, new Date()), request, blueprint.identifier);
+      Object.assign(result, { ...page, entities: page.entities as unknown as Entity[] });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      result.errors = explainProblems(error.details.length > 0 ? error.details : [{ path: "", message: error.message }], state);
+    }
+  }
+  c.header("Vary", "HX-Request, HX-Boosted, HX-History-Restore-Request");
+  if (wantsTableFragment(c)) {
+    c.header("HX-Push-Url", tableHref(blueprint.identifier, state, { from: state.from }));
+    return c.html(<BlueprintTableFragment blueprint={blueprint} state={state} result={result} />);
+  }
   return c.html(
-    <BlueprintPage
-      viewer={viewerOf(c)}
-      blueprint={page.blueprint}
-      entities={page.entities}
-      total={total}
-      next={page.next}
-      cursor={cursor}
-    />,
+    <BlueprintPage viewer={viewerOf(c)} blueprint={blueprint} state={state} result={result} />,
+    result.errors.length > 0 ? 400 : 200,
   );
+});
+
+/** The operator and value inputs that suit a property, for the filter bar's row when its property changes. */
+catalogPages.get("/blueprints/:blueprint/filter-operands", async (c) => {
+  const db = database(c.env.DB);
+  const blueprint = readableBlueprint(await accessFor(db, principalOf(c)), c.req.param("blueprint"));
+  const property = c.req.query("fp") ?? "";
+  return c.html(<FilterOperands field={fieldsOf(blueprint).find((f) => f.key === property)} />);
 });
 
 catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
