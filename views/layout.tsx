@@ -24,6 +24,7 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; chil
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title>{`${props.title} · Edge Portal`}</title>
           <link rel="stylesheet" href="/app.css" />
+          <link rel="icon" href="data:," />
           {/* htmx without eval or inline script execution, so the strict Content-Security-Policy holds. */}
           <meta name="htmx-config" content='{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false}' />
           <script src="/vendor/htmx.min.js" defer />
