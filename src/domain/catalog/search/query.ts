@@ -115,16 +115,7 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
       return mirror ?? fail(`${p}.property`, `'${property}' is not a property of ${describeScope(ctx)}`);
     }
     const def: PropertyDefinition | undefined = ctx.blueprints.find((b) => b.schema.properties[property])?.schema.properties[property];
-    const itemType = def?.type === "array" ? def.items?.type : def?.type;
-    const format = def?.type === "array" ? def.items?.format : def?.format;
-    const kind: ValueKind =
-      itemType === "number"
-        ? "number"
-        : itemType === "boolean"
-          ? "boolean"
-          : format === "date-time" || format === "timer"
-            ? "instant"
-            : "string";
+    const { kind, format } = valueKindOf(def);
     if (operator === "isEmpty" || operator === "isNotEmpty")
       return { kind: "present", property, blueprints, present: operator === "isNotEmpty" };
     if (operator === "isExpired" || operator === "isNotExpired") {
@@ -153,16 +144,7 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
       return test ? { kind: "mirror", blueprints: [owner.identifier], path: parts, target: { column }, test } : { kind: "none" };
     }
     const def = current?.schema.properties[field];
-    const itemType = def?.type === "array" ? def.items?.type : def?.type;
-    const format = def?.type === "array" ? def.items?.format : def?.format;
-    const kind: ValueKind =
-      itemType === "number"
-        ? "number"
-        : itemType === "boolean"
-          ? "boolean"
-          : format === "date-time" || format === "timer"
-            ? "instant"
-            : "string";
+    const { kind, format } = valueKindOf(def);
     const test = buildTest(operator, value, kind, p);
     return test
       ? {
@@ -183,8 +165,6 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
     const test = buildTest(operator, value, INSTANT_COLUMNS.has(column) ? "instant" : "string", p);
     return test ? { kind: "column", column, test } : { kind: "none" };
   };
-
-  type ValueKind = "string" | "number" | "boolean" | "instant";
 
   const scalar = (v: unknown, kind: ValueKind, p: string): Scalar | null => {
     if (kind === "number") {
@@ -300,6 +280,23 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
       : fail(path, "must be {combinator, rules}");
   if (problems.length > 0) throw invalid(problems, "invalid_query");
   return filter;
+}
+
+type ValueKind = "string" | "number" | "boolean" | "instant";
+
+/** How a property's values are compared: by number, boolean, instant (date-time, timer) or text. */
+function valueKindOf(def: PropertyDefinition | undefined): { kind: ValueKind; format: string | undefined } {
+  const itemType = def?.type === "array" ? def.items?.type : def?.type;
+  const format = def?.type === "array" ? def.items?.format : def?.format;
+  const kind: ValueKind =
+    itemType === "number"
+      ? "number"
+      : itemType === "boolean"
+        ? "boolean"
+        : format === "date-time" || format === "timer"
+          ? "instant"
+          : "string";
+  return { kind, format };
 }
 
 function describeScope(ctx: QueryContext): string {
