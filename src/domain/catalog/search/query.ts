@@ -144,7 +144,7 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
       return test ? { kind: "mirror", blueprints: [owner.identifier], path: parts, target: { column }, test } : { kind: "none" };
     }
     const def = current?.schema.properties[field];
-    const { kind, format } = valueKindOf(def);
+    const { kind } = valueKindOf(def);
     const test = buildTest(operator, value, kind, p);
     return test
       ? {
