@@ -3,7 +3,8 @@ import type { Blueprint, BlueprintDefinition } from "../domain/catalog/types";
 import { type Database, type Statement, statement } from "./client";
 import { type BlueprintRow, blueprints } from "./schema";
 
-function toBlueprint(row: BlueprintRow): Blueprint {
+/** A stored row as the domain's Blueprint. */
+export function toBlueprint(row: BlueprintRow): Blueprint {
   const definition = JSON.parse(row.definition) as Omit<BlueprintDefinition, "identifier" | "title" | "icon" | "description">;
   return {
     identifier: row.identifier,

@@ -1,7 +1,7 @@
-import { entityCounts, listBlueprints } from "../../db/blueprint-store";
+import { loadAccessSnapshot } from "../../db/access-snapshot";
+import { entityCounts } from "../../db/blueprint-store";
 import type { Database } from "../../db/client";
 import { findEntities, owningTeams, type StoredEntity } from "../../db/entity-store";
-import { listPermissions } from "../../db/permission-store";
 import { type AppError, notFound } from "../../lib/errors";
 import {
   countBlueprintEntities,
@@ -38,9 +38,11 @@ export function ownershipPath(bp: Blueprint | undefined): string[] {
   return bp?.ownership?.type === "Inherited" && bp.ownership.path ? bp.ownership.path.split(".") : [];
 }
 
-/** Loads what access decisions need for one request: every blueprint and its permissions (two reads). */
+/** Loads what access decisions need for one request: every blueprint and its permissions (one round trip). */
 export async function accessFor(db: Database, principal: Principal): Promise<CatalogAccess> {
-  const [blueprints, stored] = [new Map((await listBlueprints(db)).map((b) => [b.identifier, b])), await listPermissions(db)];
+  const snapshot = await loadAccessSnapshot(db);
+  const blueprints = new Map(snapshot.blueprints.map((b) => [b.identifier, b]));
+  const stored = snapshot.permissions;
   const permissions = (bp: string) => stored.get(bp) ?? defaultPermissions(bp);
   const scope = (bp: string) => readScope(principal, permissions(bp), ownershipPath(blueprints.get(bp)));
   const scopes = new Map([...blueprints.keys()].map((bp) => [bp, scope(bp)]));

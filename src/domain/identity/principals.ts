@@ -1,5 +1,5 @@
 import { type Database, runBatch } from "../../db/client";
-import { findCredential, touchCredentialStatement } from "../../db/credential-store";
+import { type CredentialRecord, findCredential, touchCredentialStatement } from "../../db/credential-store";
 import { findUserById, type UserRecord } from "../../db/user-store";
 import { verifyJwt } from "../../lib/jwt";
 import type { Principal } from "../access/principal";
@@ -10,6 +10,12 @@ import { userForExternalIdentity } from "./users";
 
 function toPrincipal(user: UserRecord, via: Principal["via"], extra: Partial<Principal> = {}): Principal {
   return { userId: user.id, email: user.email, name: user.name, roles: user.roles, teams: user.teams, via, ...extra };
+}
+
+/** Records a credential's last use at most once a minute: a write on every request would cost every request. */
+async function recordUse(db: Database, credential: CredentialRecord, now: Date): Promise<void> {
+  if (credential.lastUsedAt !== null && Date.parse(credential.lastUsedAt) > now.getTime() - 60_000) return;
+  await runBatch(db, [touchCredentialStatement(db, credential.id, now.toISOString())]);
 }
 
 async function activeUser(db: Database, id: string): Promise<UserRecord | null> {
@@ -34,7 +40,7 @@ export async function principalFromAccessToken(
   if (credential?.kind !== "client" || credential.userId !== claims.sub || !isUsable(credential, now.toISOString())) return null;
   const user = await activeUser(db, claims.sub);
   if (!user) return null;
-  await runBatch(db, [touchCredentialStatement(db, credential.id, now.toISOString())]);
+  await recordUse(db, credential, now);
   return toPrincipal(user, "access-token", { credentialId: credential.id });
 }
 
@@ -43,7 +49,7 @@ export async function principalFromPersonalToken(db: Database, token: string, no
   if (!credential) return null;
   const user = await activeUser(db, credential.userId);
   if (!user) return null;
-  await runBatch(db, [touchCredentialStatement(db, credential.id, now.toISOString())]);
+  await recordUse(db, credential, now);
   return toPrincipal(user, "personal-token", { credentialId: credential.id });
 }
 
