@@ -46,7 +46,7 @@ export async function accessFor(db: Database, principal: Principal): Promise<Cat
   const permissions = (bp: string) => stored.get(bp) ?? defaultPermissions(bp);
   const scope = (bp: string) => readScope(principal, permissions(bp), ownershipPath(blueprints.get(bp)));
   const scopes = new Map([...blueprints.keys()].map((bp) => [bp, scope(bp)]));
-  return { principal, blueprints, permissions, scope, visibility: (bp) => ({ scope: scope(bp), scopes }) };
+  return { principal, blueprints, permissions, scope, visibility: (bp) => ({ scope: scope(bp), scopes, blueprints }) };
 }
 
 function refuseRead(access: CatalogAccess, blueprint: string): AppError {
@@ -91,7 +91,7 @@ export async function listVisibleEntities(
 ): Promise<EntityPage> {
   const scope = access.scope(blueprint);
   if (scope.kind === "none" && access.blueprints.has(blueprint)) throw refuseRead(access, blueprint);
-  return listBlueprintEntities(db, blueprint, page, scope);
+  return listBlueprintEntities(db, blueprint, page, scope, access.blueprints);
 }
 
 export async function countVisibleEntities(db: Database, access: CatalogAccess, blueprint: string): Promise<number> {

@@ -23,17 +23,18 @@ export interface EntityWithRelated {
 }
 
 /** Shapes stored entities for the API, computing derived properties when the blueprint has any. */
-async function withDerived(db: Database, blueprint: Blueprint, stored: StoredEntity[]): Promise<Entity[]> {
+async function withDerived(db: Database, blueprint: Blueprint, stored: StoredEntity[], known?: Map<string, Blueprint>): Promise<Entity[]> {
   const hasDerived = [blueprint.mirrorProperties, blueprint.aggregationProperties, blueprint.calculationProperties].some(
     (s) => Object.keys(s).length > 0,
   );
   if (!hasDerived) return stored.map((r) => toApiEntity(blueprint, r));
-  const all = new Map((await listBlueprints(db)).map((b) => [b.identifier, b]));
+  const all = known ?? new Map((await listBlueprints(db)).map((b) => [b.identifier, b]));
   return withDerivedProperties(db, all, stored);
 }
 
-async function requireBlueprint(db: Database, identifier: string): Promise<Blueprint> {
-  const blueprint = await findBlueprint(db, identifier);
+/** The blueprint, from `known` when the caller already loaded them (saves a query per request). */
+async function requireBlueprint(db: Database, identifier: string, known?: Map<string, Blueprint>): Promise<Blueprint> {
+  const blueprint = known ? known.get(identifier) : await findBlueprint(db, identifier);
   if (!blueprint) throw notFound(`Blueprint '${identifier}'`);
   return blueprint;
 }
@@ -42,6 +43,8 @@ async function requireBlueprint(db: Database, identifier: string): Promise<Bluep
 export interface Visibility {
   scope: ReadScope;
   scopes: Map<string, ReadScope>;
+  /** Every blueprint, when the caller already has them. */
+  blueprints?: Map<string, Blueprint>;
 }
 
 export const SEE_ALL: Visibility = { scope: { kind: "all" }, scopes: new Map() };
@@ -56,13 +59,13 @@ export async function getEntity(
   identifier: string,
   opts: { includeRelated: boolean; visibility: Visibility },
 ): Promise<EntityWithRelated | null> {
-  const blueprint = await requireBlueprint(db, blueprintId);
+  const blueprint = await requireBlueprint(db, blueprintId, opts.visibility.blueprints);
   const [stored] = await findEntities(db, blueprintId, [identifier], opts.visibility.scope);
   if (!stored) {
     if ((await findEntities(db, blueprintId, [identifier])).length > 0) return null;
     throw notFound(`Entity '${identifier}' of blueprint '${blueprintId}'`);
   }
-  const [entity] = await withDerived(db, blueprint, [stored]);
+  const [entity] = await withDerived(db, blueprint, [stored], opts.visibility.blueprints);
   const result: EntityWithRelated = { entity: entity as Entity, blueprint };
   if (opts.includeRelated) {
     const { scopes } = opts.visibility;
@@ -101,8 +104,9 @@ export async function listBlueprintEntities(
   blueprintId: string,
   page: { limit: number; cursor?: string | undefined },
   scope: ReadScope,
+  known?: Map<string, Blueprint>,
 ): Promise<EntityPage> {
-  const blueprint = await requireBlueprint(db, blueprintId);
+  const blueprint = await requireBlueprint(db, blueprintId, known);
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
   const rows = await listEntities(db, blueprintId, { limit: page.limit + 1, after }, scope);
   const more = rows.length > page.limit;
@@ -110,7 +114,7 @@ export async function listBlueprintEntities(
   const last = shown.at(-1);
   return {
     blueprint,
-    entities: await withDerived(db, blueprint, shown),
+    entities: await withDerived(db, blueprint, shown, known),
     next: more && last ? encodeCursor(last.identifier) : null,
   };
 }
