@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { type Database, type Statement, statement } from "./client";
+import { type Database, runBatchRows, type Statement, statement } from "./client";
+import { toUser, type UserRecord, type UserRow, userByIdStatement } from "./user-store";
 
 export type CredentialKind = "client" | "personal" | "invite";
 
@@ -71,6 +72,24 @@ export async function findCredentialByClientId(
     sql`SELECT ${COLUMNS}, secret_hash FROM credentials WHERE client_id = ${clientId} AND kind = 'client'`,
   );
   return row ? { ...toCredential(row), secretHash: row.secret_hash } : null;
+}
+
+/**
+ * A credential and the user it acts as, read in one round trip (every token-authenticated request does
+ * this). The user part is null when the user does not exist.
+ */
+export async function findCredentialAndUser(
+  db: Database,
+  credentialId: string,
+  userId: string,
+): Promise<{ credential: CredentialRecord | null; user: UserRecord | null }> {
+  const [credentials, users] = await runBatchRows<Record<string, unknown>>(db, [
+    statement(db, sql`SELECT ${COLUMNS} FROM credentials WHERE id = ${credentialId}`),
+    userByIdStatement(db, userId),
+  ]);
+  const c = credentials?.[0] as CredentialRow | undefined;
+  const u = users?.[0] as UserRow | undefined;
+  return { credential: c ? toCredential(c) : null, user: u ? toUser(u) : null };
 }
 
 export async function findCredential(db: Database, id: string): Promise<CredentialRecord | null> {

@@ -16,7 +16,7 @@ export interface UserRecord {
   lastLoginAt: string | null;
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   email: string;
   name: string | null;
@@ -34,7 +34,7 @@ const USER_SELECT = sql.raw(`
          (SELECT json_group_array(m.team) FROM (SELECT team FROM team_members WHERE user_id = u.id ORDER BY team) m) AS teams
   FROM users u`);
 
-function toUser(row: UserRow): UserRecord {
+export function toUser(row: UserRow): UserRecord {
   return {
     id: row.id,
     email: row.email,
@@ -47,6 +47,11 @@ function toUser(row: UserRow): UserRecord {
     updatedAt: row.updated_at,
     lastLoginAt: row.last_login_at,
   };
+}
+
+/** The statement behind findUserById, for callers that batch it with other reads. */
+export function userByIdStatement(db: Database, id: string): Statement {
+  return statement(db, sql`${USER_SELECT} WHERE u.id = ${id}`);
 }
 
 export async function findUserById(db: Database, id: string): Promise<UserRecord | null> {

@@ -1,5 +1,5 @@
 import { type Database, runBatch } from "../../db/client";
-import { type CredentialRecord, findCredential, touchCredentialStatement } from "../../db/credential-store";
+import { type CredentialRecord, findCredentialAndUser, touchCredentialStatement } from "../../db/credential-store";
 import { findUserById, type UserRecord } from "../../db/user-store";
 import { verifyJwt } from "../../lib/jwt";
 import type { Principal } from "../access/principal";
@@ -36,10 +36,9 @@ export async function principalFromAccessToken(
   if (!signingKey) return null;
   const claims = await verifyJwt(token, signingKey, Math.floor(now.getTime() / 1000));
   if (!claims) return null;
-  const credential = await findCredential(db, claims.cid);
+  const { credential, user } = await findCredentialAndUser(db, claims.cid, claims.sub);
   if (credential?.kind !== "client" || credential.userId !== claims.sub || !isUsable(credential, now.toISOString())) return null;
-  const user = await activeUser(db, claims.sub);
-  if (!user) return null;
+  if (user?.status !== "active") return null;
   await recordUse(db, credential, now);
   return toPrincipal(user, "access-token", { credentialId: credential.id });
 }
