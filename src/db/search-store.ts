@@ -16,13 +16,32 @@ export interface SearchSpec {
   limit: number;
 }
 
+/** Does the filter AND in a positive, index-backed lookup that yields candidate row ids? */
+function hasDrivingLookup(filter: Filter): boolean {
+  if (filter.kind === "values")
+    return (
+      !("negate" in filter.test && filter.test.negate) &&
+      filter.test.op !== "contains" &&
+      filter.test.op !== "endsWith" &&
+      filter.test.op !== "containsAny"
+    );
+  if (filter.kind === "related" || filter.kind === "mirror")
+    return !(filter.kind === "mirror" && "negate" in filter.test && filter.test.negate);
+  if (filter.kind === "and") return filter.items.some(hasDrivingLookup);
+  return false;
+}
+
 /** Where the blueprint restriction, the caller's read scope and the filter meet: one WHERE. */
-function whereSql(spec: Pick<SearchSpec, "scopes" | "filter">): SQL {
+function whereSql(spec: Pick<SearchSpec, "scopes" | "filter">, forCount = false): SQL {
   const searchable = [...spec.scopes].filter(([, s]) => s.kind !== "none");
   if (searchable.length === 0) return sql`0`;
   if (searchable.length === 1) {
     const [bp, scope] = searchable[0] as [string, ReadScope];
-    return sql`e.blueprint = ${bp} AND ${visibleSql("e", scope)} AND ${filterSql(spec.filter)}`;
+    // A count must visit every match: with a value lookup ANDed in, driving it from that list of row ids
+    // (unary + keeps the blueprint index out of the plan) beats testing every entity of the blueprint. A
+    // page is better served by the blueprint index, which yields rows in identifier order and stops early.
+    const blueprintTest = forCount && hasDrivingLookup(spec.filter) ? sql`+e.blueprint = ${bp}` : sql`e.blueprint = ${bp}`;
+    return sql`${blueprintTest} AND ${visibleSql("e", scope)} AND ${filterSql(spec.filter)}`;
   }
   return sql`${visibleAcrossSql("e", new Map(searchable))} AND ${filterSql(spec.filter)}`;
 }
@@ -50,7 +69,7 @@ export async function searchEntities(db: Database, spec: SearchSpec): Promise<{ 
 
 /** How many entities match (same WHERE as the search). */
 export async function countMatching(db: Database, spec: Pick<SearchSpec, "scopes" | "filter">): Promise<number> {
-  const row = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM entities e WHERE ${whereSql(spec)}`);
+  const row = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM entities e WHERE ${whereSql(spec, true)}`);
   return row?.n ?? 0;
 }
 
