@@ -178,6 +178,29 @@ describe("derived properties", () => {
     expect(await order("desc")).toEqual(["invoices", "zeta", "orphan"]);
   });
 
+  it("filters and sorts on aggregation properties computed in the query", async () => {
+    const find = async (body: unknown) => {
+      const r = await callJson<{ entities: { identifier: string }[] }>("POST", "/v1/blueprints/service/entities/search", body);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.entities.map((e) => e.identifier);
+    };
+    const rule = (property: string, operator: string, value: unknown) => ({
+      query: { combinator: "and", rules: [{ property, operator, value }] },
+    });
+    expect(await find(rule("deployments", ">=", 3))).toEqual(["invoices"]);
+    expect(await find(rule("deployments", "=", 0))).toEqual(["orphan", "zeta"]);
+    expect(await find(rule("failed", "=", 2))).toEqual(["invoices"]);
+    expect(await find(rule("failed", "<", 1))).toEqual(["orphan", "zeta"]);
+    expect((await find({ sort: { property: "deployments", order: "desc" } }))[0]).toBe("invoices");
+    const median = await callJson<{ error: { details: { path: string; message: string }[] } }>(
+      "POST",
+      "/v1/blueprints/service/entities/search",
+      rule("medianMinutes", ">", 1),
+    );
+    expect(median.status).toBe(400);
+    expect(median.body.error.details[0]?.message).toMatch(/can be read but not used/);
+  });
+
   it("refuses a mirror path through an unknown relation and an aggregation without a target", async () => {
     const bad = await callJson<{ error: { details: { path: string }[] } }>("PATCH", "/v1/blueprints/service", {
       mirrorProperties: { nope: { path: "nothing.$title" } },

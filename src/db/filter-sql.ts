@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { EntityColumn, Filter, SortKey, Test } from "../domain/catalog/search/filter";
+import type { AggregateSpec, EntityColumn, Filter, SortKey, Test } from "../domain/catalog/search/filter";
 
 /** Longest relation path `relatedTo` follows. */
 export const MAX_RELATION_HOPS = 6;
@@ -105,6 +105,11 @@ export function filterSql(filter: Filter): SQL {
       const scoped = sql`e.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))`;
       return negated(filter.test) ? sql`(${scoped} AND e.id NOT IN (${lookup}))` : sql`(${scoped} AND e.id IN (${lookup}))`;
     }
+    case "aggregate": {
+      const scoped = sql`e.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))`;
+      const test = positive(aggregateValueSql(filter.aggregate), filter.test);
+      return sql`(${scoped} AND ${negated(filter.test) ? sql`NOT COALESCE(${test}, 0)` : test})`;
+    }
     case "present": {
       const path = `$."${filter.property}"`;
       const has = sql`(e.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))
@@ -142,6 +147,7 @@ function relatedSql(filter: Extract<Filter, { kind: "related" }>): SQL {
 export function sortKeySql(sort: SortKey): SQL {
   if ("column" in sort.on) return sql.raw(sort.on.column === "title" ? "COALESCE(e.title, e.identifier)" : `e.${sort.on.column}`);
   if ("mirror" in sort.on) return mirrorSortSql(sort.on.mirror, sort.on.target, sort.order);
+  if ("aggregate" in sort.on) return sql`COALESCE(${aggregateValueSql(sort.on.aggregate)}, ${sort.order === "asc" ? 1e308 : -1e308})`;
   const { property, field } = sort.on;
   const missing = field === "num" ? (sort.order === "asc" ? 1e308 : -1e308) : sort.order === "asc" ? "\u{10FFFF}" : "";
   const pick = sort.order === "asc" ? sql.raw(`MIN(v.${field})`) : sql.raw(`MAX(v.${field})`);
@@ -171,4 +177,41 @@ function mirrorSortSql(
             JOIN entity_values sv ON sv.entity_id = ${last}.target_id AND sv.property = ${target.property}
             WHERE s0.source_id = e.id AND s0.relation = ${path[0]} LIMIT 1`;
   return sql`COALESCE((${value}), ${missing})`;
+}
+
+/**
+ * An aggregation property's value for the entity `e`, as a correlated subquery: the distinct related
+ * entities of the target blueprint (along the path, or over any relations up to MAX_RELATION_HOPS) that
+ * match the aggregation's own filter, counted or combined. Same semantics as the read-time computation.
+ */
+export function aggregateValueSql(agg: AggregateSpec): SQL {
+  let related: SQL;
+  if (agg.path && agg.path.length > 0) {
+    const steps = [...agg.path].reverse();
+    const hop = (i: number) => sql.raw(`ap${i}`);
+    const joins = steps
+      .slice(1)
+      .map(
+        (rel, i) => sql` JOIN relations ${hop(i + 1)} ON ${hop(i + 1)}.target_id = ${hop(i)}.source_id AND ${hop(i + 1)}.relation = ${rel}`,
+      );
+    related = sql`SELECT DISTINCT ${hop(steps.length - 1)}.source_id AS id FROM relations ap0${sql.join(joins, sql``)}
+      WHERE ap0.target_id = e.id AND ap0.relation = ${steps[0]}`;
+  } else {
+    related = sql`WITH RECURSIVE aw(id, depth) AS (
+        SELECT e.id, 0
+        UNION
+        SELECT r.source_id, aw.depth + 1 FROM relations r JOIN aw ON r.target_id = aw.id WHERE aw.depth < ${MAX_RELATION_HOPS}
+      )
+      SELECT DISTINCT id FROM aw WHERE depth > 0`;
+  }
+  // The aggregation's filter runs in its own subquery, where `e` names the related entity.
+  const matching =
+    agg.filter.kind === "all"
+      ? sql``
+      : sql` AND ag.id IN (SELECT e.id FROM entities e WHERE e.blueprint = ${agg.target} AND ${filterSql(agg.filter)})`;
+  const rows = sql`SELECT ag.properties AS properties FROM (${related}) x JOIN entities ag ON ag.id = x.id WHERE ag.blueprint = ${agg.target}${matching}`;
+  if (agg.func === "count" || agg.property === null) return sql`(SELECT COUNT(*) FROM (${rows}))`;
+  const value = sql`json_extract(y.properties, ${`$."${agg.property}"`})`;
+  const fn = { sum: "TOTAL", average: "AVG", min: "MIN", max: "MAX" }[agg.func];
+  return sql`(SELECT ${sql.raw(fn)}(${value}) FROM (${rows}) y)`;
 }

@@ -19,6 +19,8 @@ export type Filter =
       target: { column: EntityColumn } | { property: string; field: "str" | "num" };
       test: Test;
     }
+  /** A test on an aggregation property's value, computed in the query. */
+  | { kind: "aggregate"; blueprints: string[]; aggregate: AggregateSpec; test: Test }
   /** The property has no value at all (isEmpty) or has one (isNotEmpty). */
   | { kind: "present"; property: string; blueprints: string[]; present: boolean }
   /** Related (directly or over several hops) to one of `identifiers` of `blueprint`. */
@@ -38,12 +40,26 @@ export type Test =
   | { op: "containsAny"; values: string[] }
   | { op: "between"; from: string | number; to: string | number; negate: boolean };
 
+/** An aggregation property as the query computes it (see docs/derived-properties.md). */
+export interface AggregateSpec {
+  /** Blueprint of the related entities aggregated. */
+  target: string;
+  /** Relation names from a related entity to the aggregating one; null: any relation path (up to 6 hops). */
+  path: string[] | null;
+  func: "count" | "sum" | "average" | "min" | "max";
+  /** Number property summed, averaged…; null for count. */
+  property: string | null;
+  /** Which related entities count. */
+  filter: Filter;
+}
+
 /** How results are ordered; keyset pagination continues after the last row's key. */
 export interface SortKey {
   /** An entity column, a property's first indexed value, or a mirror property's value. */
   on:
     | { column: EntityColumn }
     | { property: string; field: "str" | "num" }
-    | { mirror: string[]; target: { column: EntityColumn } | { property: string; field: "str" | "num" } };
+    | { mirror: string[]; target: { column: EntityColumn } | { property: string; field: "str" | "num" } }
+    | { aggregate: AggregateSpec };
   order: "asc" | "desc";
 }

@@ -1,7 +1,7 @@
 import { type ErrorDetail, invalid } from "../../../lib/errors";
 import type { Blueprint, PropertyDefinition } from "../types";
 import { canonicalInstant, DATE_PRESETS } from "./date-presets";
-import type { EntityColumn, Filter, Test } from "./filter";
+import type { AggregateSpec, EntityColumn, Filter, Test } from "./filter";
 
 /** What resolving a query needs to know. */
 export interface QueryContext {
@@ -111,8 +111,8 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
         ? ctx.blueprints.map((b) => b.identifier)
         : ctx.blueprints.filter((b) => property in b.schema.properties).map((b) => b.identifier);
     if (blueprints.length === 0) {
-      const mirror = mirrorRule(property, operator, value, p);
-      return mirror ?? fail(`${p}.property`, `'${property}' is not a property of ${describeScope(ctx)}`);
+      const derived = mirrorRule(property, operator, value, p) ?? aggregateRule(property, operator, value, p);
+      return derived ?? fail(`${p}.property`, `'${property}' is not a property of ${describeScope(ctx)}`);
     }
     const def: PropertyDefinition | undefined = ctx.blueprints.find((b) => b.schema.properties[property])?.schema.properties[property];
     const { kind, format } = valueKindOf(def);
@@ -155,6 +155,16 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
           test,
         }
       : { kind: "none" };
+  };
+
+  /** A rule on an aggregation property: a number test on the value the query computes. */
+  const aggregateRule = (property: string, operator: string, value: unknown, p: string): Filter | null => {
+    const owner = ctx.blueprints.find((b) => b.aggregationProperties[property]);
+    if (!owner) return null;
+    const spec = aggregateSpecOf(owner, property, ctx);
+    if (typeof spec === "string") return fail(`${p}.property`, spec);
+    const test = buildTest(operator, value, "number", p);
+    return test ? { kind: "aggregate", blueprints: [owner.identifier], aggregate: spec, test } : { kind: "none" };
   };
 
   const columnRule = (column: EntityColumn, operator: string, value: unknown, p: string): Filter => {
@@ -283,6 +293,32 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
 }
 
 type ValueKind = "string" | "number" | "boolean" | "instant";
+
+const SQL_AGGREGATES = new Set(["count", "sum", "average", "min", "max"]);
+
+/**
+ * An aggregation property as a query can compute it, or why it cannot (median is computed on read only).
+ */
+export function aggregateSpecOf(owner: Blueprint, property: string, ctx: Omit<QueryContext, "blueprints">): AggregateSpec | string {
+  const def = owner.aggregationProperties[property] as {
+    target?: string;
+    calculationSpec?: { func?: string; property?: string };
+    query?: unknown;
+    pathFilter?: { path?: string[] }[];
+  };
+  const target = ctx.allBlueprints.find((b) => b.identifier === def.target);
+  const func = def.calculationSpec?.func ?? "count";
+  if (!target) return `aggregation '${property}' has no valid target`;
+  if (!SQL_AGGREGATES.has(func)) return `'${property}' (${func}) can be read but not used in search rules or sorts`;
+  const filter = def.query === undefined ? ({ kind: "all" } as const) : resolveQuery(def.query, { ...ctx, blueprints: [target] });
+  return {
+    target: target.identifier,
+    path: def.pathFilter?.[0]?.path ?? null,
+    func: func as AggregateSpec["func"],
+    property: func === "count" ? null : (def.calculationSpec?.property ?? null),
+    filter,
+  };
+}
 
 /** How a property's values are compared: by number, boolean, instant (date-time, timer) or text. */
 function valueKindOf(def: PropertyDefinition | undefined): { kind: ValueKind; format: string | undefined } {

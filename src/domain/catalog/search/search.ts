@@ -6,7 +6,7 @@ import type { ReadScope } from "../../access/decisions";
 import { withDerivedProperties } from "../derived/derive";
 import type { Blueprint, Entity } from "../types";
 import type { Filter, SortKey } from "./filter";
-import { resolveQuery } from "./query";
+import { aggregateSpecOf, resolveQuery } from "./query";
 
 /** The search request body (Port's `POST /v1/entities/search`, plus `sort`). */
 export interface SearchRequest {
@@ -61,6 +61,16 @@ function resolveSort(sort: SearchRequest["sort"], blueprints: Blueprint[], all: 
   if (column) return { on: column, order };
   const mirror = mirrorSort(sort.property, blueprints, all);
   if (mirror) return { on: mirror, order };
+  const owner = blueprints.find((b) => b.aggregationProperties[sort.property]);
+  if (owner) {
+    const spec = aggregateSpecOf(owner, sort.property, {
+      allBlueprints: [...all.values()],
+      user: { email: "", teams: [] },
+      now: new Date(),
+    });
+    if (typeof spec === "string") throw invalid([{ path: "sort.property", message: spec }]);
+    return { on: { aggregate: spec }, order };
+  }
   const def = blueprints.find((b) => b.schema.properties[sort.property])?.schema.properties[sort.property];
   if (!def || def.type === "object") throw invalid([{ path: "sort.property", message: `'${sort.property}' cannot be sorted on here` }]);
   const type = def.type === "array" ? def.items?.type : def.type;
@@ -68,7 +78,14 @@ function resolveSort(sort: SearchRequest["sort"], blueprints: Blueprint[], all: 
 }
 
 function sortSignature(sort: SortKey): string {
-  const on = "column" in sort.on ? sort.on.column : "mirror" in sort.on ? `mirror:${sort.on.mirror.join(".")}` : sort.on.property;
+  const on =
+    "column" in sort.on
+      ? sort.on.column
+      : "mirror" in sort.on
+        ? `mirror:${sort.on.mirror.join(".")}`
+        : "aggregate" in sort.on
+          ? `aggregate:${JSON.stringify(sort.on.aggregate)}`
+          : sort.on.property;
   return `${on}:${sort.order}`;
 }
 
