@@ -100,11 +100,29 @@ export async function searchText(db: Database, q: { text: string; scopes: Map<st
     WHEN instr(lower(e.identifier), lower(${first})) > 0 OR instr(lower(COALESCE(e.title, '')), lower(${first})) > 0 THEN 1 ELSE 2 END`;
   let rows: (EntityRowJson & { tier: number })[];
   if (terms.every((t) => t.length >= 3)) {
-    const match = terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" AND ");
-    rows = await db.all(sql`
-      SELECT ${ENTITY_COLUMNS}, ${tier} AS tier FROM entity_search s JOIN entities e ON e.id = s.rowid
-      WHERE entity_search MATCH ${match} AND ${visible}
-      ORDER BY tier, bm25(entity_search, 10.0, 5.0, 1.0), e.identifier LIMIT ${q.limit}`);
+    const quoted = terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" AND ");
+    // When the caller reads everything, rank candidates inside the FTS index first and join only the best;
+    // with team-scoped reads every match is joined, so a visible hit is never cut off by invisible ones.
+    const everyoneVisible = [...q.scopes.values()].every((s) => s.kind === "all");
+    const stage = async (columns: string, exclude: number[], want: number) => {
+      const match = `{${columns}} : (${quoted})`;
+      const ranked = sql`SELECT rowid, bm25(entity_search, 10.0, 5.0, 1.0) AS score FROM entity_search WHERE entity_search MATCH ${match}`;
+      const candidates = everyoneVisible ? sql`${ranked} ORDER BY score LIMIT ${want * 5}` : ranked;
+      return db.all<EntityRowJson & { tier: number }>(sql`
+        SELECT ${ENTITY_COLUMNS}, ${tier} AS tier FROM (${candidates}) s JOIN entities e ON e.id = s.rowid
+        WHERE ${visible} AND e.id NOT IN (SELECT value FROM json_each(${JSON.stringify(exclude)}))
+        ORDER BY tier, s.score, e.identifier LIMIT ${want}`);
+    };
+    // Identifier and title hits first (their doclists are small); property text only fills what is left.
+    rows = await stage("identifier title", [], q.limit);
+    if (rows.length < q.limit)
+      rows.push(
+        ...(await stage(
+          "body",
+          rows.map((r) => r.id),
+          q.limit - rows.length,
+        )),
+      );
   } else {
     rows = await db.all(sql`
       SELECT ${ENTITY_COLUMNS}, 0 AS tier FROM entities e
