@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { ReadScope } from "../domain/access/decisions";
 import type { Filter, SortKey } from "../domain/catalog/search/filter";
-import type { Database } from "./client";
+import { type Database, runBatchRows, statement } from "./client";
 import { ENTITY_COLUMNS, type EntityRowJson, hydrateEntities, type StoredEntity } from "./entity-store";
 import { filterSql, sortKeySql } from "./filter-sql";
 import { visibleAcrossSql, visibleSql } from "./read-scope-sql";
@@ -16,31 +16,23 @@ export interface SearchSpec {
   limit: number;
 }
 
-/** Does the filter AND in a positive, index-backed lookup that yields candidate row ids? */
-function hasDrivingLookup(filter: Filter): boolean {
-  if (filter.kind === "values")
-    return (
-      !("negate" in filter.test && filter.test.negate) &&
-      filter.test.op !== "contains" &&
-      filter.test.op !== "endsWith" &&
-      filter.test.op !== "containsAny"
-    );
-  if (filter.kind === "related" || filter.kind === "mirror")
-    return !(filter.kind === "mirror" && "negate" in filter.test && filter.test.negate);
-  if (filter.kind === "and") return filter.items.some(hasDrivingLookup);
+/** Does the filter AND in a relatedTo walk? Its handful of reachable ids is the best place to start. */
+function hasRelatedWalk(filter: Filter): boolean {
+  if (filter.kind === "related") return true;
+  if (filter.kind === "and") return filter.items.some(hasRelatedWalk);
   return false;
 }
 
 /** Where the blueprint restriction, the caller's read scope and the filter meet: one WHERE. */
-function whereSql(spec: Pick<SearchSpec, "scopes" | "filter">, forCount = false): SQL {
+function whereSql(spec: Pick<SearchSpec, "scopes" | "filter">): SQL {
   const searchable = [...spec.scopes].filter(([, s]) => s.kind !== "none");
   if (searchable.length === 0) return sql`0`;
   if (searchable.length === 1) {
     const [bp, scope] = searchable[0] as [string, ReadScope];
-    // A count must visit every match: with a value lookup ANDed in, driving it from that list of row ids
-    // (unary + keeps the blueprint index out of the plan) beats testing every entity of the blueprint. A
-    // page is better served by the blueprint index, which yields rows in identifier order and stops early.
-    const blueprintTest = forCount && hasDrivingLookup(spec.filter) ? sql`+e.blueprint = ${bp}` : sql`e.blueprint = ${bp}`;
+    // A relatedTo walk reaches a few ids: start from them (unary + keeps the blueprint index out of the
+    // plan) rather than walk every entity of the blueprint. Value lookups are cheaper tested per row from
+    // the covering indexes, so the blueprint index stays the driver there (measured: docs/performance.md).
+    const blueprintTest = hasRelatedWalk(spec.filter) ? sql`+e.blueprint = ${bp}` : sql`e.blueprint = ${bp}`;
     return sql`${blueprintTest} AND ${visibleSql("e", scope)} AND ${filterSql(spec.filter)}`;
   }
   return sql`${visibleAcrossSql("e", new Map(searchable))} AND ${filterSql(spec.filter)}`;
@@ -49,9 +41,12 @@ function whereSql(spec: Pick<SearchSpec, "scopes" | "filter">, forCount = false)
 /**
  * A page of entities matching a filter, ordered by the sort key then row id, continuing after `after`
  * (keyset pagination: deep pages cost the same as the first, and rows inserted meanwhile neither repeat
- * nor shift the pages).
+ * nor shift the pages), and how many match in all. Page and count go to D1 in one batch.
  */
-export async function searchEntities(db: Database, spec: SearchSpec): Promise<{ rows: StoredEntity[]; keys: [string | number, number][] }> {
+export async function searchEntities(
+  db: Database,
+  spec: SearchSpec,
+): Promise<{ rows: StoredEntity[]; keys: [string | number, number][]; total: number }> {
   const key = sortKeySql(spec.sort);
   const desc = spec.sort.order === "desc";
   const after = spec.after
@@ -60,17 +55,14 @@ export async function searchEntities(db: Database, spec: SearchSpec): Promise<{ 
       : sql` AND (${key}, e.id) > (${spec.after[0]}, ${spec.after[1]})`
     : sql``;
   const order = desc ? sql`ORDER BY sk DESC, e.id DESC` : sql`ORDER BY sk, e.id`;
-  const rows = await db.all<EntityRowJson & { sk: string | number }>(sql`
-    SELECT ${ENTITY_COLUMNS}, ${key} AS sk FROM entities e
-    WHERE ${whereSql(spec)}${after}
-    ${order} LIMIT ${spec.limit}`);
-  return { rows: await hydrateEntities(db, rows), keys: rows.map((r) => [r.sk, r.id]) };
-}
-
-/** How many entities match (same WHERE as the search). */
-export async function countMatching(db: Database, spec: Pick<SearchSpec, "scopes" | "filter">): Promise<number> {
-  const row = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM entities e WHERE ${whereSql(spec, true)}`);
-  return row?.n ?? 0;
+  const where = whereSql(spec);
+  const [page, count] = await runBatchRows<Record<string, unknown>>(db, [
+    statement(db, sql`SELECT ${ENTITY_COLUMNS}, ${key} AS sk FROM entities e WHERE ${where}${after} ${order} LIMIT ${spec.limit}`),
+    statement(db, sql`SELECT COUNT(*) AS n FROM entities e WHERE ${where}`),
+  ]);
+  const rows = (page ?? []) as unknown as (EntityRowJson & { sk: string | number })[];
+  const total = Number((count?.[0] as { n?: number } | undefined)?.n ?? 0);
+  return { rows: await hydrateEntities(db, rows), keys: rows.map((r) => [r.sk, r.id]), total };
 }
 
 /** A free-text hit: the entity and how it matched. */

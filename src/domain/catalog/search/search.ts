@@ -1,5 +1,5 @@
 import type { Database } from "../../../db/client";
-import { countMatching, searchEntities, searchText } from "../../../db/search-store";
+import { searchEntities, searchText } from "../../../db/search-store";
 import { fromBase64Url, toBase64Url } from "../../../lib/crypto";
 import { type ErrorDetail, invalid, notFound } from "../../../lib/errors";
 import type { ReadScope } from "../../access/decisions";
@@ -185,7 +185,7 @@ export async function search(
   const more = page.rows.length > limit;
   const rows = more ? page.rows.slice(0, limit) : page.rows;
   const lastKey = page.keys[rows.length - 1];
-  const total = await countMatching(db, { scopes, filter });
+  const total = page.total;
   return {
     entities: (await withDerivedProperties(db, scope.blueprints, rows)).map((e) => project(e, request.include, request.exclude)),
     next: more && lastKey ? encodeCursor(lastKey, sort) : null,
