@@ -35,7 +35,9 @@ export function ownerTeamRowsSql(entityId: SQL, path: string[]): SQL {
 /** Like visibleSql, for rows that may belong to any blueprint: each blueprint's own scope applies. */
 export function visibleAcrossSql(alias: string, scopes: Map<string, ReadScope>): SQL {
   const all = [...scopes].filter(([, s]) => s.kind === "all").map(([bp]) => bp);
-  const parts: SQL[] = [sql`${sql.raw(alias)}.blueprint IN (SELECT value FROM json_each(${JSON.stringify(all)}))`];
+  // Unary + keeps the blueprint index from driving the query: across blueprints the rows come from
+  // elsewhere (a relation walk, the text index), and walking entities by blueprint would visit them all.
+  const parts: SQL[] = [sql`+${sql.raw(alias)}.blueprint IN (SELECT value FROM json_each(${JSON.stringify(all)}))`];
   for (const [bp, scope] of scopes) {
     if (scope.kind === "teams") parts.push(sql`(${sql.raw(alias)}.blueprint = ${bp} AND ${visibleSql(alias, scope)})`);
   }
