@@ -63,6 +63,29 @@ const COLUMN_SQL: Record<EntityColumn, string> = {
   updated_by: "e.updated_by",
 };
 
+/** The ids of entities with a value passing the (positive form of the) test: an index-only lookup. */
+function valueLookupSql(filter: Extract<Filter, { kind: "values" }>): SQL {
+  return sql`SELECT v.entity_id FROM entity_values v
+    WHERE v.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)})) AND v.property = ${filter.property}
+      AND ${positive(sql.raw(`v.${filter.field}`), filter.test)}`;
+}
+
+/**
+ * A count of `AND`ed positive value tests as an intersection of their index lookups, without visiting the
+ * entities at all — or null when the filter has any other shape. The caller must need no read-scope filter
+ * (the lookups name their blueprints, so the blueprint restriction is already in them).
+ */
+export function intersectionCountSql(filter: Filter): SQL | null {
+  const items = filter.kind === "and" ? filter.items : [filter];
+  const lookups: SQL[] = [];
+  for (const item of items) {
+    if (item.kind !== "values" || negated(item.test)) return null;
+    lookups.push(valueLookupSql(item));
+  }
+  if (lookups.length === 0) return null;
+  return sql`SELECT COUNT(*) AS n FROM (${sql.join(lookups, sql` INTERSECT `)})`;
+}
+
 /**
  * The WHERE fragment for a filter over `entities e`. Property tests look values up in the value index
  * (blueprint, property, value), so they are index range scans; negative tests are NOT IN over the same
@@ -82,9 +105,7 @@ export function filterSql(filter: Filter): SQL {
       return negated(filter.test) ? sql`NOT ${test}` : test;
     }
     case "values": {
-      const lookup = sql`SELECT v.entity_id FROM entity_values v
-        WHERE v.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)})) AND v.property = ${filter.property}
-          AND ${positive(sql.raw(`v.${filter.field}`), filter.test)}`;
+      const lookup = valueLookupSql(filter);
       return negated(filter.test) ? sql`e.id NOT IN (${lookup})` : sql`e.id IN (${lookup})`;
     }
     case "mirror": {

@@ -3,7 +3,7 @@ import type { ReadScope } from "../domain/access/decisions";
 import type { Filter, SortKey } from "../domain/catalog/search/filter";
 import { type Database, runBatchRows, statement } from "./client";
 import { ENTITY_COLUMNS, type EntityRowJson, hydrateEntities, type StoredEntity } from "./entity-store";
-import { filterSql, sortKeySql } from "./filter-sql";
+import { filterSql, intersectionCountSql, sortKeySql } from "./filter-sql";
 import { visibleAcrossSql, visibleSql } from "./read-scope-sql";
 
 export interface SearchSpec {
@@ -21,6 +21,16 @@ function hasRelatedWalk(filter: Filter): boolean {
   if (filter.kind === "related") return true;
   if (filter.kind === "and") return filter.items.some(hasRelatedWalk);
   return false;
+}
+
+/**
+ * The total's SQL: for one fully readable blueprint filtered by value tests alone, the intersection of the
+ * index lookups (no entity rows read); otherwise a count under the page's own WHERE.
+ */
+function countSql(spec: Pick<SearchSpec, "scopes" | "filter">, where: SQL): SQL {
+  const searchable = [...spec.scopes].filter(([, s]) => s.kind !== "none");
+  const fast = searchable.length === 1 && searchable[0]?.[1].kind === "all" ? intersectionCountSql(spec.filter) : null;
+  return fast ?? sql`SELECT COUNT(*) AS n FROM entities e WHERE ${where}`;
 }
 
 /** Where the blueprint restriction, the caller's read scope and the filter meet: one WHERE. */
@@ -58,7 +68,7 @@ export async function searchEntities(
   const where = whereSql(spec);
   const [page, count] = await runBatchRows<Record<string, unknown>>(db, [
     statement(db, sql`SELECT ${ENTITY_COLUMNS}, ${key} AS sk FROM entities e WHERE ${where}${after} ${order} LIMIT ${spec.limit}`),
-    statement(db, sql`SELECT COUNT(*) AS n FROM entities e WHERE ${where}`),
+    statement(db, countSql(spec, where)),
   ]);
   const rows = (page ?? []) as unknown as (EntityRowJson & { sk: string | number })[];
   const total = Number((count?.[0] as { n?: number } | undefined)?.n ?? 0);
