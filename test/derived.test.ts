@@ -221,3 +221,18 @@ describe("entity page", () => {
     expect(html).toMatch(/Wrong type<\/dt><dd>.*the result is not a number/s);
   });
 });
+
+describe("blueprint table", () => {
+  it("shows derived columns and filters and sorts on them", async () => {
+    const all = await (await call("GET", "/blueprints/service")).text();
+    expect(all).toContain("Deployments");
+    expect(all).toContain("Domain owner");
+    const filtered = await call("GET", `/blueprints/service?f=${encodeURIComponent("deployments:>=:3")}`);
+    const html = await filtered.text();
+    expect(filtered.status).toBe(200);
+    expect(html).toContain('href="/blueprints/service/entities/invoices"');
+    expect(html).not.toContain('href="/blueprints/service/entities/orphan"');
+    const sorted = await (await call("GET", "/blueprints/service?sort=systemTitle&order=asc")).text();
+    expect(sorted.indexOf("entities/zeta")).toBeLessThan(sorted.indexOf("entities/invoices"));
+  });
+});

@@ -147,12 +147,31 @@ export function fieldsOf(blueprint: Blueprint): Field[] {
     const operators = def.type === "array" && kind !== "number" ? [...OPERATORS[kind], "containsAny"] : OPERATORS[kind];
     props.push({ key, label: def.title ?? key, kind, options, operators, sortable: true });
   }
-  return [...META_FIELDS, ...props];
+  return [...META_FIELDS, ...props, ...derivedFields(blueprint)];
+}
+
+/**
+ * Mirror and aggregation properties filter and sort like stored ones (the query computes them); median
+ * aggregations and calculations are shown but cannot be filtered or sorted on.
+ */
+function derivedFields(blueprint: Blueprint): Field[] {
+  const fields: Field[] = [];
+  for (const [key, m] of Object.entries(blueprint.mirrorProperties)) {
+    fields.push({ key, label: m.title ?? key, kind: "string", options: [], operators: TEXT_OPS, sortable: true });
+  }
+  for (const [key, a] of Object.entries(blueprint.aggregationProperties)) {
+    const func = (a as { calculationSpec?: { func?: string } }).calculationSpec?.func ?? "count";
+    if (func === "median") continue;
+    fields.push({ key, label: String(a.title ?? key), kind: "number", options: [], operators: OPERATORS.number, sortable: true });
+  }
+  return fields;
 }
 
 export function columnsOf(blueprint: Blueprint): Column[] {
+  const derived = { ...blueprint.mirrorProperties, ...blueprint.aggregationProperties, ...blueprint.calculationProperties };
   return [
     ...Object.entries(blueprint.schema.properties).map(([key, def]) => ({ key, label: def.title ?? key, relation: false })),
+    ...Object.entries(derived).map(([key, def]) => ({ key, label: String((def as { title?: unknown }).title ?? key), relation: false })),
     ...Object.entries(blueprint.relations).map(([key, def]) => ({ key, label: def.title ?? key, relation: true })),
   ];
 }
