@@ -1,3 +1,4 @@
+import type { AccessSnapshot } from "./db/access-snapshot";
 import type { Principal } from "./domain/access/principal";
 import type { RunObject } from "./objects/RunObject";
 import type { TimerObject } from "./objects/TimerObject";
@@ -41,6 +42,8 @@ export interface AppVariables {
   requestId: string;
   /** Who is calling; absent only on public routes (sign-in, first run, token exchange). */
   principal: Principal | undefined;
+  /** Blueprints and permissions, when authentication already read them in its round trip. */
+  accessSnapshot: AccessSnapshot | undefined;
 }
 
 export interface AppEnv {

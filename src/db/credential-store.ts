@@ -1,6 +1,5 @@
 import { sql } from "drizzle-orm";
-import { type Database, runBatchRows, type Statement, statement } from "./client";
-import { toUser, type UserRecord, type UserRow, userByIdStatement } from "./user-store";
+import { type Database, type Statement, statement } from "./client";
 
 export type CredentialKind = "client" | "personal" | "invite";
 
@@ -17,7 +16,7 @@ export interface CredentialRecord {
   revokedAt: string | null;
 }
 
-interface CredentialRow {
+export interface CredentialRow {
   id: string;
   user_id: string;
   kind: CredentialKind;
@@ -32,7 +31,7 @@ interface CredentialRow {
 
 const COLUMNS = sql.raw("id, user_id, kind, name, client_id, hint, created_at, expires_at, last_used_at, revoked_at");
 
-function toCredential(r: CredentialRow): CredentialRecord {
+export function toCredential(r: CredentialRow): CredentialRecord {
   return {
     id: r.id,
     userId: r.user_id,
@@ -74,22 +73,9 @@ export async function findCredentialByClientId(
   return row ? { ...toCredential(row), secretHash: row.secret_hash } : null;
 }
 
-/**
- * A credential and the user it acts as, read in one round trip (every token-authenticated request does
- * this). The user part is null when the user does not exist.
- */
-export async function findCredentialAndUser(
-  db: Database,
-  credentialId: string,
-  userId: string,
-): Promise<{ credential: CredentialRecord | null; user: UserRecord | null }> {
-  const [credentials, users] = await runBatchRows<Record<string, unknown>>(db, [
-    statement(db, sql`SELECT ${COLUMNS} FROM credentials WHERE id = ${credentialId}`),
-    userByIdStatement(db, userId),
-  ]);
-  const c = credentials?.[0] as CredentialRow | undefined;
-  const u = users?.[0] as UserRow | undefined;
-  return { credential: c ? toCredential(c) : null, user: u ? toUser(u) : null };
+/** The statement behind findCredential, for callers that batch it with other reads. */
+export function credentialByIdStatement(db: Database, id: string): Statement {
+  return statement(db, sql`SELECT ${COLUMNS} FROM credentials WHERE id = ${id}`);
 }
 
 export async function findCredential(db: Database, id: string): Promise<CredentialRecord | null> {

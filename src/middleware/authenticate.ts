@@ -55,11 +55,14 @@ async function resolvePrincipal(c: Context<AppEnv>, now: Date): Promise<Principa
   const authorization = c.req.header("authorization");
   if (authorization !== undefined) {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1];
-    const principal = !token
-      ? null
-      : looksLikeJwt(token)
-        ? await principalFromAccessToken(db, token, c.env.AUTH_SIGNING_KEY, now)
-        : await principalFromPersonalToken(db, token, now);
+    let principal: Principal | null = null;
+    if (token && looksLikeJwt(token)) {
+      const found = await principalFromAccessToken(db, token, c.env.AUTH_SIGNING_KEY, now);
+      if (found) c.set("accessSnapshot", found.snapshot);
+      principal = found?.principal ?? null;
+    } else if (token) {
+      principal = await principalFromPersonalToken(db, token, now);
+    }
     if (!principal) throw new AppError(401, "invalid_token", "The bearer token is invalid, expired or revoked");
     return principal;
   }

@@ -1,4 +1,4 @@
-import { loadAccessSnapshot } from "../../db/access-snapshot";
+import { type AccessSnapshot, loadAccessSnapshot } from "../../db/access-snapshot";
 import { entityCounts } from "../../db/blueprint-store";
 import type { Database } from "../../db/client";
 import { findEntities, owningTeams, type StoredEntity } from "../../db/entity-store";
@@ -38,9 +38,12 @@ export function ownershipPath(bp: Blueprint | undefined): string[] {
   return bp?.ownership?.type === "Inherited" && bp.ownership.path ? bp.ownership.path.split(".") : [];
 }
 
-/** Loads what access decisions need for one request: every blueprint and its permissions (one round trip). */
-export async function accessFor(db: Database, principal: Principal): Promise<CatalogAccess> {
-  const snapshot = await loadAccessSnapshot(db);
+/**
+ * What access decisions need for one request: every blueprint and its permissions (one round trip, or none
+ * when authentication already read them).
+ */
+export async function accessFor(db: Database, principal: Principal, preloaded?: AccessSnapshot): Promise<CatalogAccess> {
+  const snapshot = preloaded ?? (await loadAccessSnapshot(db));
   const blueprints = new Map(snapshot.blueprints.map((b) => [b.identifier, b]));
   const stored = snapshot.permissions;
   const permissions = (bp: string) => stored.get(bp) ?? defaultPermissions(bp);

@@ -1,5 +1,6 @@
+import { type AccessSnapshot, loadTokenContext } from "../../db/access-snapshot";
 import { type Database, runBatch } from "../../db/client";
-import { type CredentialRecord, findCredentialAndUser, touchCredentialStatement } from "../../db/credential-store";
+import { type CredentialRecord, touchCredentialStatement } from "../../db/credential-store";
 import { findUserById, type UserRecord } from "../../db/user-store";
 import { verifyJwt } from "../../lib/jwt";
 import type { Principal } from "../access/principal";
@@ -32,15 +33,16 @@ export async function principalFromAccessToken(
   token: string,
   signingKey: string | undefined,
   now: Date,
-): Promise<Principal | null> {
+): Promise<{ principal: Principal; snapshot: AccessSnapshot } | null> {
   if (!signingKey) return null;
   const claims = await verifyJwt(token, signingKey, Math.floor(now.getTime() / 1000));
   if (!claims) return null;
-  const { credential, user } = await findCredentialAndUser(db, claims.cid, claims.sub);
+  // The credential, its user and what the route's access checks need: one round trip.
+  const { credential, user, snapshot } = await loadTokenContext(db, claims.cid, claims.sub);
   if (credential?.kind !== "client" || credential.userId !== claims.sub || !isUsable(credential, now.toISOString())) return null;
   if (user?.status !== "active") return null;
   await recordUse(db, credential, now);
-  return toPrincipal(user, "access-token", { credentialId: credential.id });
+  return { principal: toPrincipal(user, "access-token", { credentialId: credential.id }), snapshot };
 }
 
 export async function principalFromPersonalToken(db: Database, token: string, now: Date): Promise<Principal | null> {

@@ -1,11 +1,12 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
-import { accessFor, blueprintsWithVisibleCounts } from "../../domain/access/authorized-catalog";
+import { blueprintsWithVisibleCounts } from "../../domain/access/authorized-catalog";
 import { requireAdmin, requireAdminOrModerator } from "../../domain/access/guards";
 import { blueprintBodySchema } from "../../domain/catalog/blueprint-definition";
 import { createBlueprint, deleteBlueprint, getBlueprint, patchBlueprint, replaceBlueprint } from "../../domain/catalog/blueprints";
 import type { AppEnv } from "../../env";
 import {
+  accessOf,
   errorResponses,
   expectedVersion,
   jsonBody,
@@ -37,7 +38,7 @@ blueprintsApi.openapi(
   }),
   async (c) => {
     const db = database(c.env.DB);
-    const rows = await blueprintsWithVisibleCounts(db, await accessFor(db, principalOf(c)));
+    const rows = await blueprintsWithVisibleCounts(db, await accessOf(c));
     return c.json({ ok: true as const, blueprints: rows.map((r) => ({ ...r.blueprint, entityCount: r.entityCount })) }, 200);
   },
 );

@@ -1,6 +1,8 @@
 import type { Hook } from "@hono/zod-openapi";
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { database } from "../../db/client";
+import { accessFor, type CatalogAccess } from "../../domain/access/authorized-catalog";
 import type { Principal } from "../../domain/access/principal";
 import type { WriteContext } from "../../domain/catalog/types";
 import type { AppEnv } from "../../env";
@@ -90,4 +92,9 @@ export function writeContext(c: Context<AppEnv>, origin?: WriteContext["origin"]
     requestId: c.get("requestId"),
     now: new Date().toISOString(),
   };
+}
+
+/** The catalog as the caller may use it, reusing what authentication already read. */
+export async function accessOf(c: Context<AppEnv>): Promise<CatalogAccess> {
+  return accessFor(database(c.env.DB), principalOf(c), c.get("accessSnapshot"));
 }

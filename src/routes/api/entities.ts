@@ -1,23 +1,17 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { database } from "../../db/client";
-import {
-  accessFor,
-  authorizedDelete,
-  authorizedWriteOptions,
-  getVisibleEntity,
-  listVisibleEntities,
-} from "../../domain/access/authorized-catalog";
+import { authorizedDelete, authorizedWriteOptions, getVisibleEntity, listVisibleEntities } from "../../domain/access/authorized-catalog";
 import { deleteEntity } from "../../domain/catalog/entity-delete";
 import { entityBodySchema } from "../../domain/catalog/entity-input";
 import { type WriteMode, type WriteOptions, type WriteOutcome, writeEntityBodies } from "../../domain/catalog/entity-write";
 import type { AppEnv } from "../../env";
 import {
+  accessOf,
   errorResponses,
   expectedVersion,
   jsonBody,
   jsonResponse,
-  principalOf,
   queryFlag,
   setVersionTag,
   validationHook,
@@ -53,7 +47,7 @@ async function writeOne(
   version?: number,
 ) {
   const db = database(c.env.DB);
-  const access = await accessFor(db, principalOf(c));
+  const access = await accessOf(c);
   const [outcome] = await writeEntityBodies(
     db,
     blueprint,
@@ -140,7 +134,7 @@ entitiesApi.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const db = database(c.env.DB);
-    const access = await accessFor(db, principalOf(c));
+    const access = await accessOf(c);
     const outcomes = await writeEntityBodies(
       db,
       c.req.valid("param").blueprint,
@@ -175,7 +169,7 @@ entitiesApi.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const db = database(c.env.DB);
-    const access = await accessFor(db, principalOf(c));
+    const access = await accessOf(c);
     const page = await listVisibleEntities(db, access, c.req.valid("param").blueprint, { limit: q.limit, cursor: q.cursor });
     return c.json({ ok: true as const, entities: page.entities, next: page.next }, 200);
   },
@@ -199,7 +193,7 @@ entitiesApi.openapi(
   async (c) => {
     const p = c.req.valid("param");
     const db = database(c.env.DB);
-    const access = await accessFor(db, principalOf(c));
+    const access = await accessOf(c);
     const result = await getVisibleEntity(db, access, p.blueprint, p.identifier, c.req.valid("query").include_related);
     setVersionTag(c, result.entity.version);
     return c.json({ ok: true as const, entity: result.entity, ...(result.related ? { related: result.related } : {}) }, 200);
@@ -260,7 +254,7 @@ entitiesApi.openapi(
   async (c) => {
     const p = c.req.valid("param");
     const db = database(c.env.DB);
-    const access = await accessFor(db, principalOf(c));
+    const access = await accessOf(c);
     const result = await deleteEntity(
       db,
       p.blueprint,

@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { database } from "../../db/client";
-import { accessFor, searchScopeFor } from "../../domain/access/authorized-catalog";
+import { searchScopeFor } from "../../domain/access/authorized-catalog";
 import { MAX_LIMIT, type SearchRequest, search, searchFreeText } from "../../domain/catalog/search/search";
 import type { AppEnv } from "../../env";
-import { errorResponses, jsonBody, jsonResponse, principalOf, validationHook } from "./common";
+import { accessOf, errorResponses, jsonBody, jsonResponse, validationHook } from "./common";
 
 const SearchBody = z
   .object({
@@ -38,7 +38,7 @@ export const searchApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }
 
 async function runSearch(c: Context<AppEnv>, body: SearchRequest, blueprint?: string) {
   const db = database(c.env.DB);
-  const access = await accessFor(db, principalOf(c));
+  const access = await accessOf(c);
   return search(db, searchScopeFor(access, new Date()), body, blueprint);
 }
 
@@ -83,7 +83,7 @@ searchApi.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const db = database(c.env.DB);
-    const access = await accessFor(db, principalOf(c));
+    const access = await accessOf(c);
     return c.json({ ok: true as const, groups: await searchFreeText(db, searchScopeFor(access, new Date()), q.q, q.limit) }, 200);
   },
 );

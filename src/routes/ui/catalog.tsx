@@ -7,20 +7,14 @@ import { BlueprintPage, BlueprintTableFragment } from "../../../views/pages/blue
 import { EntityPage } from "../../../views/pages/entity-page";
 import { HomePage } from "../../../views/pages/home";
 import { database } from "../../db/client";
-import {
-  accessFor,
-  blueprintsWithVisibleCounts,
-  getVisibleEntity,
-  readableBlueprint,
-  searchScopeFor,
-} from "../../domain/access/authorized-catalog";
+import { blueprintsWithVisibleCounts, getVisibleEntity, readableBlueprint, searchScopeFor } from "../../domain/access/authorized-catalog";
 import { requireAdmin } from "../../domain/access/guards";
 import { searchAuditLog } from "../../domain/audit/audit-log";
 import { search } from "../../domain/catalog/search/search";
 import type { Entity } from "../../domain/catalog/types";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../lib/errors";
-import { principalOf } from "../api/common";
+import { accessOf, principalOf } from "../api/common";
 import { viewerOf } from "./viewer";
 
 /** The catalog pages: home, a blueprint's entities, one entity, the audit log. */
@@ -28,7 +22,7 @@ export const catalogPages = new Hono<AppEnv>();
 
 catalogPages.get("/", async (c) => {
   const db = database(c.env.DB);
-  const rows = await blueprintsWithVisibleCounts(db, await accessFor(db, principalOf(c)));
+  const rows = await blueprintsWithVisibleCounts(db, await accessOf(c));
   return c.html(<HomePage viewer={viewerOf(c)} rows={rows} />);
 });
 
@@ -48,7 +42,7 @@ function wantsTableFragment(c: Context<AppEnv>): boolean {
  */
 catalogPages.get("/blueprints/:blueprint", async (c) => {
   const db = database(c.env.DB);
-  const access = await accessFor(db, principalOf(c));
+  const access = await accessOf(c);
   const blueprint = readableBlueprint(access, c.req.param("blueprint"));
   const { state, problems } = parseTableState(new URL(c.req.url).searchParams, blueprint);
   const result: TableResult = { entities: [], next: null, total: 0, errors: explainProblems(problems, state) };
@@ -75,15 +69,15 @@ catalogPages.get("/blueprints/:blueprint", async (c) => {
 
 /** The operator and value inputs that suit a property, for the filter bar's row when its property changes. */
 catalogPages.get("/blueprints/:blueprint/filter-operands", async (c) => {
-  const db = database(c.env.DB);
-  const blueprint = readableBlueprint(await accessFor(db, principalOf(c)), c.req.param("blueprint"));
+  const _db = database(c.env.DB);
+  const blueprint = readableBlueprint(await accessOf(c), c.req.param("blueprint"));
   const property = c.req.query("fp") ?? "";
   return c.html(<FilterOperands field={fieldsOf(blueprint).find((f) => f.key === property)} />);
 });
 
 catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
   const db = database(c.env.DB);
-  const access = await accessFor(db, principalOf(c));
+  const access = await accessOf(c);
   const result = await getVisibleEntity(db, access, c.req.param("blueprint"), c.req.param("identifier"), true);
   return c.html(
     <EntityPage

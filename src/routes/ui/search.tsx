@@ -2,10 +2,10 @@ import { type Context, Hono } from "hono";
 import { SearchSuggestions } from "../../../views/components/search-box";
 import { SearchResultsPage } from "../../../views/components/search-results";
 import { database } from "../../db/client";
-import { accessFor, searchScopeFor } from "../../domain/access/authorized-catalog";
+import { searchScopeFor } from "../../domain/access/authorized-catalog";
 import { searchFreeText } from "../../domain/catalog/search/search";
 import type { AppEnv } from "../../env";
-import { principalOf } from "../api/common";
+import { accessOf } from "../api/common";
 import { viewerOf } from "./viewer";
 
 /** Hits in the header's dropdown, and on the full results page. */
@@ -22,7 +22,7 @@ function queryOf(c: Context<AppEnv>): string {
 
 async function freeText(c: Context<AppEnv>, q: string, limit: number) {
   const db = database(c.env.DB);
-  const access = await accessFor(db, principalOf(c));
+  const access = await accessOf(c);
   return searchFreeText(db, searchScopeFor(access, new Date()), q, limit);
 }
 
