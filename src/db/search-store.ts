@@ -106,17 +106,19 @@ export async function searchText(db: Database, q: { text: string; scopes: Map<st
     // When the caller reads everything, rank candidates inside the FTS index first and join only the best;
     // with team-scoped reads every match is joined, so a visible hit is never cut off by invisible ones.
     const everyoneVisible = [...q.scopes.values()].every((s) => s.kind === "all");
-    const stage = async (columns: string, exclude: number[], want: number) => {
-      const match = `{${columns}} : (${quoted})`;
-      const ranked = sql`SELECT rowid, bm25(entity_search, 10.0, 5.0, 1.0) AS score FROM entity_search WHERE entity_search MATCH ${match}`;
+    const stage = async (index: "names" | "body", exclude: number[], want: number) => {
+      const ranked =
+        index === "names"
+          ? sql`SELECT rowid, bm25(entity_names, 10.0, 5.0) AS score FROM entity_names WHERE entity_names MATCH ${quoted}`
+          : sql`SELECT rowid, bm25(entity_search, 0.0, 0.0, 1.0) AS score FROM entity_search WHERE entity_search MATCH ${`{body} : (${quoted})`}`;
       const candidates = everyoneVisible ? sql`${ranked} ORDER BY score LIMIT ${want * 5}` : ranked;
       return db.all<EntityRowJson & { tier: number }>(sql`
         SELECT ${ENTITY_COLUMNS}, ${tier} AS tier FROM (${candidates}) s JOIN entities e ON e.id = s.rowid
         WHERE ${visible} AND e.id NOT IN (SELECT value FROM json_each(${JSON.stringify(exclude)}))
         ORDER BY tier, s.score, e.identifier LIMIT ${want}`);
     };
-    // Identifier and title hits first (their doclists are small); property text only fills what is left.
-    rows = await stage("identifier title", [], q.limit);
+    // Identifier and title hits first (their own small index); property text only fills what is left.
+    rows = await stage("names", [], q.limit);
     if (rows.length < q.limit)
       rows.push(
         ...(await stage(
