@@ -201,6 +201,38 @@ describe("derived properties", () => {
     expect(median.body.error.details[0]?.message).toMatch(/can be read but not used/);
   });
 
+  it("filters and sorts on calculations that read stored fields, and re-indexes them when they change", async () => {
+    const find = async (body: unknown) => {
+      const r = await callJson<{ entities: { identifier: string }[]; error?: { details: { message: string }[] } }>(
+        "POST",
+        "/v1/blueprints/service/entities/search",
+        body,
+      );
+      return { status: r.status, ids: r.body.entities?.map((e) => e.identifier), error: r.body.error };
+    };
+    const rule = (property: string, operator: string, value: unknown) => ({
+      query: { combinator: "and", rules: [{ property, operator, value }] },
+    });
+    expect((await find(rule("repoUrl", "=", "https://git.example.com/invoices"))).ids).toEqual(["invoices"]);
+    expect((await find(rule("repoUrl", "endsWith", "/zeta"))).ids).toEqual(["zeta"]);
+    expect((await find({ sort: { property: "jqStyle", order: "desc" } })).ids?.[0]).toBe("zeta");
+    const patched = await callJson("PATCH", "/v1/blueprints/service", {
+      calculationProperties: { repoUrl: { title: "Repo", calculation: '"https://code.example.org/" & properties.repo', type: "string" } },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect((await find(rule("repoUrl", "=", "https://code.example.org/invoices"))).ids).toEqual(["invoices"]);
+    expect((await find(rule("repoUrl", "=", "https://git.example.com/invoices"))).ids).toEqual([]);
+    const mirrorCalc = await callJson("PATCH", "/v1/blueprints/service", {
+      calculationProperties: { ownerLabel: { title: "Owner label", calculation: '"owned by " & properties.domainOwner', type: "string" } },
+    });
+    expect(mirrorCalc.status).toBe(200);
+    const refused = await find(rule("ownerLabel", "=", "owned by bo@example.com"));
+    expect(refused.status).toBe(400);
+    expect(refused.error?.details[0]?.message).toMatch(/reads other derived properties/);
+    const e = await props("service", "invoices");
+    expect(e.properties.ownerLabel).toBe("owned by bo@example.com");
+  });
+
   it("refuses a mirror path through an unknown relation and an aggregation without a target", async () => {
     const bad = await callJson<{ error: { details: { path: string }[] } }>("PATCH", "/v1/blueprints/service", {
       mirrorProperties: { nope: { path: "nothing.$title" } },
@@ -217,7 +249,7 @@ describe("entity page", () => {
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(html).toContain("<h2>Derived</h2>");
-    expect(html).toContain("https://git.example.com/invoices");
+    expect(html).toContain("https://code.example.org/invoices");
     expect(html).toMatch(/Wrong type<\/dt><dd>.*the result is not a number/s);
   });
 });

@@ -77,20 +77,7 @@ export function replaceIndexStatements(
       ),
     );
   }
-  const values = written.flatMap((w) => w.values.map((v) => ({ i: w.identifier, p: v.property, s: v.str, n: v.num })));
-  // CROSS JOIN keeps json_each as the outer loop, so each row finds its entity through the unique index.
-  // A plain JOIN let the planner scan every entity of the blueprint per row: seconds instead of milliseconds.
-  for (const chunk of jsonChunks(values)) {
-    statements.push(
-      statement(
-        db,
-        sql`
-        INSERT INTO entity_values (entity_id, blueprint, property, str, num)
-        SELECT e.id, e.blueprint, j.value->>'p', j.value->>'s', j.value->>'n'
-        FROM json_each(${chunk}) j CROSS JOIN entities e ON e.blueprint = ${blueprint} AND e.identifier = j.value->>'i'`,
-      ),
-    );
-  }
+  statements.push(...insertValuesStatements(db, blueprint, written));
   const rels = written.flatMap((w) =>
     w.relations.map((r, position) => ({ i: w.identifier, r: r.relation, tb: r.targetBlueprint, t: r.targetIdentifier, o: position })),
   );
@@ -177,4 +164,36 @@ export function dropRelationStatement(db: Database, blueprint: string, relation:
     DELETE FROM relations WHERE relation = ${relation}
       AND source_id IN (SELECT id FROM entities WHERE blueprint = ${blueprint})`,
   );
+}
+
+function insertValuesStatements(db: Database, blueprint: string, written: { identifier: string; values: ValueRecord[] }[]): Statement[] {
+  const values = written.flatMap((w) => w.values.map((v) => ({ i: w.identifier, p: v.property, s: v.str, n: v.num })));
+  // CROSS JOIN keeps json_each as the outer loop, so each row finds its entity through the unique index.
+  // A plain JOIN let the planner scan every entity of the blueprint per row: seconds instead of milliseconds.
+  return jsonChunks(values).map((chunk) =>
+    statement(
+      db,
+      sql`
+      INSERT INTO entity_values (entity_id, blueprint, property, str, num)
+      SELECT e.id, e.blueprint, j.value->>'p', j.value->>'s', j.value->>'n'
+      FROM json_each(${chunk}) j CROSS JOIN entities e ON e.blueprint = ${blueprint} AND e.identifier = j.value->>'i'`,
+    ),
+  );
+}
+
+/** Replaces the value-index rows of some properties (calculations) for the given entities. */
+export function replacePropertyValuesStatements(
+  db: Database,
+  blueprint: string,
+  properties: string[],
+  written: { identifier: string; values: ValueRecord[] }[],
+): Statement[] {
+  const deletes = jsonChunks(written.map((w) => w.identifier)).map((chunk) =>
+    statement(
+      db,
+      sql`DELETE FROM entity_values WHERE property IN (SELECT value FROM json_each(${JSON.stringify(properties)}))
+          AND entity_id IN (SELECT id FROM entities WHERE blueprint = ${blueprint} AND identifier IN (SELECT value FROM json_each(${chunk})))`,
+    ),
+  );
+  return [...deletes, ...insertValuesStatements(db, blueprint, written)];
 }

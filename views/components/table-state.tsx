@@ -1,3 +1,4 @@
+import { indexedCalculations } from "../../src/domain/catalog/derived/indexed-calculations";
 import type { SearchRequest } from "../../src/domain/catalog/search/search";
 import type { Blueprint } from "../../src/domain/catalog/types";
 import type { ErrorDetail } from "../../src/lib/errors";
@@ -163,6 +164,17 @@ function derivedFields(blueprint: Blueprint): Field[] {
     const func = (a as { calculationSpec?: { func?: string } }).calculationSpec?.func ?? "count";
     if (func === "median") continue;
     fields.push({ key, label: String(a.title ?? key), kind: "number", options: [], operators: OPERATORS.number, sortable: true });
+  }
+  for (const [key, c] of indexedCalculations(blueprint)) {
+    const kind: ValueKind = c.type === "number" ? "number" : c.type === "boolean" ? "boolean" : "string";
+    fields.push({
+      key,
+      label: String((c as { title?: unknown }).title ?? key),
+      kind,
+      options: [],
+      operators: OPERATORS[kind],
+      sortable: true,
+    });
   }
   return fields;
 }

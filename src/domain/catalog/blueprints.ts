@@ -5,6 +5,7 @@ import { countEntities, countMissingProperty, countMissingRelation, relationInUs
 import { deleteAllEntitiesStatement, dropRelationStatement, stripPropertiesStatements } from "../../db/entity-write-store";
 import { AppError, conflict, type ErrorDetail, invalid, notFound, versionMismatch } from "../../lib/errors";
 import { parseBlueprintDefinition } from "./blueprint-definition";
+import { reindexCalculations } from "./derived/indexed-calculations";
 import { derivedProblems } from "./derived/validate";
 import type { Blueprint, BlueprintDefinition, WriteContext } from "./types";
 
@@ -182,6 +183,13 @@ async function writeBlueprints(
   if (problems.length > 0) throw invalid(problems);
   try {
     await runBatch(db, [...rowStatements, ...statements]);
+    // Calculations indexed at write time are recomputed for every entity when their definitions change.
+    for (const bp of written) {
+      const before = all.get(bp.identifier);
+      if (!before || JSON.stringify(before.calculationProperties) === JSON.stringify(bp.calculationProperties)) continue;
+      const keys = [...new Set([...Object.keys(before.calculationProperties), ...Object.keys(bp.calculationProperties)])];
+      await reindexCalculations(db, bp, keys);
+    }
   } catch (error) {
     if (isVersionConflict(error))
       throw new AppError(412, "version_mismatch", "The blueprint changed while being written; re-read and retry");

@@ -36,3 +36,13 @@ export function indexValues(blueprint: Blueprint, properties: Record<string, unk
   for (const t of team) out.push({ property: "$team", str: t, num: null });
   return out;
 }
+
+/** Index rows for one value (a scalar, or each scalar element of a list). */
+export function valueRecords(property: string, value: unknown, format: string | undefined): ValueRecord[] {
+  const out: ValueRecord[] = [];
+  for (const v of Array.isArray(value) ? value : [value]) {
+    const rec = scalarRecord(property, v, format);
+    if (rec) out.push(rec);
+  }
+  return out;
+}

@@ -5,6 +5,7 @@ import { type EntityRecord, existingIdentifiers, findEntities, type RelationReco
 import { insertPlaceholdersStatements, replaceIndexStatements, upsertEntitiesStatements } from "../../db/entity-write-store";
 import { AppError, conflict, type ErrorDetail, invalid, notFound, versionMismatch } from "../../lib/errors";
 import { randomToken } from "../../lib/ids";
+import { calculationValueRecords, indexedCalculations } from "./derived/indexed-calculations";
 import { parseEntityInput } from "./entity-input";
 import { shapeRelations, toApiEntity } from "./entity-shape";
 import { entityValidator } from "./entity-validation";
@@ -178,11 +179,16 @@ async function attemptWrite(
   }
   const { accepted, placeholders } = await resolveRelationTargets(db, blueprint, authorized, options, ctx, fail);
   if (accepted.length > 0) {
-    const written = accepted.map((p) => ({
-      identifier: p.identifier,
-      values: indexValues(blueprint, p.record.properties, p.record.team),
-      relations: relationRecords(blueprint, p.relations),
-    }));
+    const hasIndexedCalculations = indexedCalculations(blueprint).length > 0;
+    const written = [];
+    for (const p of accepted) {
+      const calculated = hasIndexedCalculations ? await calculationValueRecords(blueprint, p.view) : [];
+      written.push({
+        identifier: p.identifier,
+        values: [...indexValues(blueprint, p.record.properties, p.record.team), ...calculated],
+        relations: relationRecords(blueprint, p.relations),
+      });
+    }
     const audits: AuditRecord[] = accepted.map((p) => ({
       at: ctx.now,
       actor: ctx.actor,

@@ -1,4 +1,5 @@
 import { type ErrorDetail, invalid } from "../../../lib/errors";
+import { indexedCalculations } from "../derived/indexed-calculations";
 import type { Blueprint, PropertyDefinition } from "../types";
 import { canonicalInstant, DATE_PRESETS } from "./date-presets";
 import type { AggregateSpec, EntityColumn, Filter, Test } from "./filter";
@@ -111,7 +112,10 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
         ? ctx.blueprints.map((b) => b.identifier)
         : ctx.blueprints.filter((b) => property in b.schema.properties).map((b) => b.identifier);
     if (blueprints.length === 0) {
-      const derived = mirrorRule(property, operator, value, p) ?? aggregateRule(property, operator, value, p);
+      const derived =
+        mirrorRule(property, operator, value, p) ??
+        aggregateRule(property, operator, value, p) ??
+        calculationRule(property, operator, value, p);
       return derived ?? fail(`${p}.property`, `'${property}' is not a property of ${describeScope(ctx)}`);
     }
     const def: PropertyDefinition | undefined = ctx.blueprints.find((b) => b.schema.properties[property])?.schema.properties[property];
@@ -165,6 +169,22 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
     if (typeof spec === "string") return fail(`${p}.property`, spec);
     const test = buildTest(operator, value, "number", p);
     return test ? { kind: "aggregate", blueprints: [owner.identifier], aggregate: spec, test } : { kind: "none" };
+  };
+
+  /** A rule on a calculation: its values are indexed at write time when it reads only stored fields. */
+  const calculationRule = (property: string, operator: string, value: unknown, p: string): Filter | null => {
+    const owner = ctx.blueprints.find((b) => b.calculationProperties[property]);
+    if (!owner) return null;
+    if (!indexedCalculations(owner).some(([k]) => k === property)) {
+      return fail(`${p}.property`, `'${property}' reads other derived properties, so it can be read but not used in search rules or sorts`);
+    }
+    const calc = owner.calculationProperties[property] as { type?: string; format?: string };
+    const { kind } = valueKindOf({ type: (calc.type ?? "string") as PropertyDefinition["type"], format: calc.format });
+    if (operator === "isEmpty" || operator === "isNotEmpty") return fail(`${p}.operator`, `${operator} does not apply to calculations`);
+    const test = buildTest(operator, value, kind, p);
+    return test
+      ? { kind: "values", property, blueprints: [owner.identifier], field: kind === "number" ? "num" : "str", test }
+      : { kind: "none" };
   };
 
   const columnRule = (column: EntityColumn, operator: string, value: unknown, p: string): Filter => {

@@ -4,6 +4,7 @@ import { fromBase64Url, toBase64Url } from "../../../lib/crypto";
 import { type ErrorDetail, invalid, notFound } from "../../../lib/errors";
 import type { ReadScope } from "../../access/decisions";
 import { withDerivedProperties } from "../derived/derive";
+import { indexedCalculations } from "../derived/indexed-calculations";
 import type { Blueprint, Entity } from "../types";
 import type { Filter, SortKey } from "./filter";
 import { aggregateSpecOf, resolveQuery } from "./query";
@@ -61,6 +62,14 @@ function resolveSort(sort: SearchRequest["sort"], blueprints: Blueprint[], all: 
   if (column) return { on: column, order };
   const mirror = mirrorSort(sort.property, blueprints, all);
   if (mirror) return { on: mirror, order };
+  const calcOwner = blueprints.find((b) => b.calculationProperties[sort.property]);
+  if (calcOwner) {
+    if (!indexedCalculations(calcOwner).some(([k]) => k === sort.property)) {
+      throw invalid([{ path: "sort.property", message: `'${sort.property}' reads other derived properties and cannot be sorted on` }]);
+    }
+    const type = (calcOwner.calculationProperties[sort.property] as { type?: string }).type;
+    return { on: { property: sort.property, field: type === "number" ? "num" : "str" }, order };
+  }
   const owner = blueprints.find((b) => b.aggregationProperties[sort.property]);
   if (owner) {
     const spec = aggregateSpecOf(owner, sort.property, {
