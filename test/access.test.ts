@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { blueprintBody, call, callJson, raw } from "./helpers";
+import { blueprintBody, call, callJson, createUserToken } from "./helpers";
 
 // Identity and access control, end to end: real users (invited, accepted, given client credentials),
 // a blueprint with Port-shaped permissions, and a route × actor permission matrix.
@@ -36,35 +36,8 @@ function ids(body: { entities?: { identifier: string }[] }): string[] {
 }
 
 /** Invites a user, accepts the invitation through the form, and exchanges client credentials for a token. */
-async function makeUser(email: string, roles: string[] | undefined, teams: string[] | undefined): Promise<string> {
-  const invite = await callJson<{ inviteUrl: string }>("POST", "/v1/users/invite", {
-    email,
-    ...(roles ? { roles } : {}),
-    ...(teams ? { teams } : {}),
-  });
-  expect(invite.status, JSON.stringify(invite.body)).toBe(201);
-  const token = new URL(invite.body.inviteUrl).searchParams.get("token");
-  expect(token).toBeTruthy();
-  const accepted = await raw(
-    "POST",
-    "/invite",
-    new URLSearchParams({ token: token ?? "", name: email.split("@")[0] ?? "", password: "a long enough password" }).toString(),
-    { "content-type": "application/x-www-form-urlencoded", origin: "http://portal.test" },
-  );
-  expect(accepted.status, await accepted.clone().text()).toBe(303);
-  const client = await callJson<{ clientId: string; clientSecret: string }>("POST", "/v1/auth/clients", {
-    name: `${email} cli`,
-    user: email,
-  });
-  expect(client.status, JSON.stringify(client.body)).toBe(201);
-  const exchanged = await callJson<{ accessToken: string }>(
-    "POST",
-    "/v1/auth/access_token",
-    { clientId: client.body.clientId, clientSecret: client.body.clientSecret },
-    { authorization: "" },
-  );
-  expect(exchanged.status, JSON.stringify(exchanged.body)).toBe(200);
-  return exchanged.body.accessToken;
+function makeUser(email: string, roles: string[] | undefined, teams: string[] | undefined): Promise<string> {
+  return createUserToken(email, { ...(roles ? { roles } : {}), ...(teams ? { teams } : {}) });
 }
 
 async function ok(method: string, path: string, body: unknown, status = 201): Promise<void> {

@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 
 export const ADMIN_EMAIL = "admin@portal.test";
 export const ADMIN_PASSWORD = "correct horse battery staple";
@@ -51,4 +52,39 @@ export async function callJson<T = Record<string, unknown>>(
 /** A minimal valid blueprint body with the given extras. */
 export function blueprintBody(identifier: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { identifier, title: identifier, schema: { properties: {}, required: [] }, ...extra };
+}
+
+/**
+ * A signed-in user for permission tests: invited by the admin (with roles and teams), accepted through the
+ * invitation form, given client credentials by the admin, and exchanged for an access token.
+ */
+export async function createUserToken(email: string, opts: { roles?: string[]; teams?: string[] } = {}): Promise<string> {
+  const invite = await callJson<{ inviteUrl: string }>("POST", "/v1/users/invite", {
+    email,
+    ...(opts.roles ? { roles: opts.roles } : {}),
+    ...(opts.teams ? { teams: opts.teams } : {}),
+  });
+  expect(invite.status, JSON.stringify(invite.body)).toBe(201);
+  const token = new URL(invite.body.inviteUrl).searchParams.get("token");
+  expect(token).toBeTruthy();
+  const accepted = await raw(
+    "POST",
+    "/invite",
+    new URLSearchParams({ token: token ?? "", name: email.split("@")[0] ?? "", password: "a long enough password" }).toString(),
+    { "content-type": "application/x-www-form-urlencoded", origin: "http://portal.test" },
+  );
+  expect(accepted.status, await accepted.clone().text()).toBe(303);
+  const client = await callJson<{ clientId: string; clientSecret: string }>("POST", "/v1/auth/clients", {
+    name: `${email} cli`,
+    user: email,
+  });
+  expect(client.status, JSON.stringify(client.body)).toBe(201);
+  const exchanged = await callJson<{ accessToken: string }>(
+    "POST",
+    "/v1/auth/access_token",
+    { clientId: client.body.clientId, clientSecret: client.body.clientSecret },
+    { authorization: "" },
+  );
+  expect(exchanged.status, JSON.stringify(exchanged.body)).toBe(200);
+  return exchanged.body.accessToken;
 }

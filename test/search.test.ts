@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { blueprintBody, callJson, raw } from "./helpers";
+import { blueprintBody, callJson, createUserToken } from "./helpers";
 
 // Search, end to end: Port's query language (every operator per property type, meta-properties,
 // nesting, contextual values, relatedTo over a relation chain), keyset pagination, include/exclude,
@@ -35,30 +35,8 @@ async function ok(method: string, path: string, body: unknown, status = 201): Pr
 }
 
 /** Invites a user, accepts through the form, and exchanges admin-created client credentials for a token. */
-async function makeUser(email: string, teams: string[]): Promise<string> {
-  const invite = await callJson<{ inviteUrl: string }>("POST", "/v1/users/invite", { email, teams });
-  expect(invite.status, JSON.stringify(invite.body)).toBe(201);
-  const token = new URL(invite.body.inviteUrl).searchParams.get("token");
-  const accepted = await raw(
-    "POST",
-    "/invite",
-    new URLSearchParams({ token: token ?? "", name: email.split("@")[0] ?? "", password: "a long enough password" }).toString(),
-    { "content-type": "application/x-www-form-urlencoded", origin: "http://portal.test" },
-  );
-  expect(accepted.status, await accepted.clone().text()).toBe(303);
-  const client = await callJson<{ clientId: string; clientSecret: string }>("POST", "/v1/auth/clients", {
-    name: `${email} cli`,
-    user: email,
-  });
-  expect(client.status, JSON.stringify(client.body)).toBe(201);
-  const exchanged = await callJson<{ accessToken: string }>(
-    "POST",
-    "/v1/auth/access_token",
-    { clientId: client.body.clientId, clientSecret: client.body.clientSecret },
-    { authorization: "" },
-  );
-  expect(exchanged.status, JSON.stringify(exchanged.body)).toBe(200);
-  return exchanged.body.accessToken;
+function makeUser(email: string, teams: string[]): Promise<string> {
+  return createUserToken(email, { teams });
 }
 
 /** POSTs a search (blueprint-scoped when `bp` is given) and expects a 200. */
