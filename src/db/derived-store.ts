@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
+import type { ReadScope } from "../domain/access/decisions";
 import type { Filter } from "../domain/catalog/search/filter";
 import { type Database, jsonChunks } from "./client";
 import { filterSql, MAX_RELATION_HOPS } from "./filter-sql";
+import { visibleAcrossSql } from "./read-scope-sql";
 
 /** The entity at the end of a relation path from a root, with what a mirror can read of it. */
 export interface PathTarget {
@@ -14,8 +16,11 @@ export interface PathTarget {
   updatedAt: string;
 }
 
-/** For each root entity, the entities reached by following `path` (relation names, in order). */
-export async function followPath(db: Database, roots: number[], path: string[]): Promise<PathTarget[]> {
+/**
+ * For each root entity, the entities reached by following `path` (relation names, in order) — only those
+ * the reader may read when `scopes` is given.
+ */
+export async function followPath(db: Database, roots: number[], path: string[], scopes?: Map<string, ReadScope>): Promise<PathTarget[]> {
   if (roots.length === 0 || path.length === 0) return [];
   const hop = (i: number) => sql.raw(`r${i}`);
   const joins = path
@@ -38,6 +43,7 @@ export async function followPath(db: Database, roots: number[], path: string[]):
       FROM relations r0${sql.join(joins, sql``)}
       JOIN entities t ON t.id = ${hop(path.length - 1)}.target_id
       WHERE r0.relation = ${path[0]} AND r0.source_id IN (SELECT value FROM json_each(${chunk}))
+        AND ${scopes ? visibleAcrossSql("t", scopes) : sql`1`}
       ORDER BY r0.source_id, r0.position`);
     for (const r of rows) {
       out.push({

@@ -1,5 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
+import type { ReadScope } from "../domain/access/decisions";
 import type { AggregateSpec, EntityColumn, Filter, SortKey, Test } from "../domain/catalog/search/filter";
+import { visibleSql } from "./read-scope-sql";
 
 /** Longest relation path `relatedTo` follows. */
 export const MAX_RELATION_HOPS = 6;
@@ -75,11 +77,12 @@ function valueLookupSql(filter: Extract<Filter, { kind: "values" }>): SQL {
  * entities at all — or null when the filter has any other shape. The caller must need no read-scope filter
  * (the lookups name their blueprints, so the blueprint restriction is already in them).
  */
-export function intersectionCountSql(filter: Filter): SQL | null {
+export function intersectionCountSql(filter: Filter, blueprint: string): SQL | null {
   const items = filter.kind === "and" ? filter.items : [filter];
   const lookups: SQL[] = [];
   for (const item of items) {
-    if (item.kind !== "values" || negated(item.test)) return null;
+    // Only lookups confined to the one searched blueprint: the count must not reach any other.
+    if (item.kind !== "values" || negated(item.test) || item.blueprints.length !== 1 || item.blueprints[0] !== blueprint) return null;
     lookups.push(valueLookupSql(item));
   }
   if (lookups.length === 0) return null;
@@ -117,10 +120,12 @@ export function filterSql(filter: Filter): SQL {
             sql` JOIN relations ${hop(i + 1)} ON ${hop(i + 1)}.source_id = ${hop(i)}.target_id AND ${hop(i + 1)}.relation = ${rel}`,
         );
       const last = hop(filter.path.length - 1);
+      // The mirrored entity must be one the reader may read: a hidden value never matches.
+      const readable = sql`JOIN entities mt ON mt.id = ${last}.target_id AND ${visibleSql("mt", filter.targetScope)}`;
       const target =
         "column" in filter.target
-          ? sql`JOIN entities mt ON mt.id = ${last}.target_id AND ${positive(sql.raw(COLUMN_SQL[filter.target.column].replaceAll("e.", "mt.")), filter.test)}`
-          : sql`JOIN entity_values mv ON mv.entity_id = ${last}.target_id AND mv.property = ${filter.target.property}
+          ? sql`${readable} AND ${positive(sql.raw(COLUMN_SQL[filter.target.column].replaceAll("e.", "mt.")), filter.test)}`
+          : sql`${readable} JOIN entity_values mv ON mv.entity_id = mt.id AND mv.property = ${filter.target.property}
                 AND ${positive(sql.raw(`mv.${filter.target.field}`), filter.test)}`;
       const lookup = sql`SELECT m0.source_id FROM relations m0${sql.join(joins, sql``)} ${target} WHERE m0.relation = ${filter.path[0]}`;
       const scoped = sql`e.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))`;
@@ -167,7 +172,7 @@ function relatedSql(filter: Extract<Filter, { kind: "related" }>): SQL {
 /** The sort expression; missing property values sort last in either order. */
 export function sortKeySql(sort: SortKey): SQL {
   if ("column" in sort.on) return sql.raw(sort.on.column === "title" ? "COALESCE(e.title, e.identifier)" : `e.${sort.on.column}`);
-  if ("mirror" in sort.on) return mirrorSortSql(sort.on.mirror, sort.on.target, sort.order);
+  if ("mirror" in sort.on) return mirrorSortSql(sort.on.mirror, sort.on.target, sort.on.targetScope, sort.order);
   if ("aggregate" in sort.on) return sql`COALESCE(${aggregateValueSql(sort.on.aggregate)}, ${sort.order === "asc" ? 1e308 : -1e308})`;
   const { property, field } = sort.on;
   const missing = field === "num" ? (sort.order === "asc" ? 1e308 : -1e308) : sort.order === "asc" ? "\u{10FFFF}" : "";
@@ -179,6 +184,7 @@ export function sortKeySql(sort: SortKey): SQL {
 function mirrorSortSql(
   path: string[],
   target: { column: EntityColumn } | { property: string; field: "str" | "num" },
+  targetScope: ReadScope,
   order: "asc" | "desc",
 ): SQL {
   const hop = (i: number) => sql.raw(`s${i}`);
@@ -190,12 +196,14 @@ function mirrorSortSql(
   const last = hop(path.length - 1);
   const numeric = !("column" in target) && target.field === "num";
   const missing = numeric ? (order === "asc" ? 1e308 : -1e308) : order === "asc" ? "\u{10FFFF}" : "";
+  // Only values the reader may read take part in the order.
+  const readable = sql`JOIN entities st ON st.id = ${last}.target_id AND ${visibleSql("st", targetScope)}`;
   const value =
     "column" in target
       ? sql`SELECT ${sql.raw(COLUMN_SQL[target.column].replaceAll("e.", "st."))} FROM relations s0${sql.join(joins, sql``)}
-            JOIN entities st ON st.id = ${last}.target_id WHERE s0.source_id = e.id AND s0.relation = ${path[0]} LIMIT 1`
+            ${readable} WHERE s0.source_id = e.id AND s0.relation = ${path[0]} LIMIT 1`
       : sql`SELECT sv.${sql.raw(target.field)} FROM relations s0${sql.join(joins, sql``)}
-            JOIN entity_values sv ON sv.entity_id = ${last}.target_id AND sv.property = ${target.property}
+            ${readable} JOIN entity_values sv ON sv.entity_id = st.id AND sv.property = ${target.property}
             WHERE s0.source_id = e.id AND s0.relation = ${path[0]} LIMIT 1`;
   return sql`COALESCE((${value}), ${missing})`;
 }

@@ -38,8 +38,20 @@ export function visibleAcrossSql(alias: string, scopes: Map<string, ReadScope>):
   // Unary + keeps the blueprint index from driving the query: across blueprints the rows come from
   // elsewhere (a relation walk, the text index), and walking entities by blueprint would visit them all.
   const parts: SQL[] = [sql`+${sql.raw(alias)}.blueprint IN (SELECT value FROM json_each(${JSON.stringify(all)}))`];
+  // Blueprints that share the same team scope share one condition, so the bound parameters stay few
+  // however many blueprints are team-scoped (D1 allows 100 per statement).
+  const groups = new Map<string, { scope: ReadScope; blueprints: string[] }>();
   for (const [bp, scope] of scopes) {
-    if (scope.kind === "teams") parts.push(sql`(${sql.raw(alias)}.blueprint = ${bp} AND ${visibleSql(alias, scope)})`);
+    if (scope.kind !== "teams") continue;
+    const key = JSON.stringify([scope.teams, scope.path]);
+    const group = groups.get(key) ?? { scope, blueprints: [] };
+    group.blueprints.push(bp);
+    groups.set(key, group);
+  }
+  for (const { scope, blueprints } of groups.values()) {
+    parts.push(
+      sql`(+${sql.raw(alias)}.blueprint IN (SELECT value FROM json_each(${JSON.stringify(blueprints)})) AND ${visibleSql(alias, scope)})`,
+    );
   }
   return sql`(${sql.join(parts, sql` OR `)})`;
 }

@@ -29,7 +29,8 @@ function hasRelatedWalk(filter: Filter): boolean {
  */
 function countSql(spec: Pick<SearchSpec, "scopes" | "filter">, where: SQL): SQL {
   const searchable = [...spec.scopes].filter(([, s]) => s.kind !== "none");
-  const fast = searchable.length === 1 && searchable[0]?.[1].kind === "all" ? intersectionCountSql(spec.filter) : null;
+  const only = searchable.length === 1 ? searchable[0] : undefined;
+  const fast = only && only[1].kind === "all" ? intersectionCountSql(spec.filter, only[0]) : null;
   return fast ?? sql`SELECT COUNT(*) AS n FROM entities e WHERE ${where}`;
 }
 

@@ -94,7 +94,7 @@ export async function listVisibleEntities(
 ): Promise<EntityPage> {
   const scope = access.scope(blueprint);
   if (scope.kind === "none" && access.blueprints.has(blueprint)) throw refuseRead(access, blueprint);
-  return listBlueprintEntities(db, blueprint, page, scope, access.blueprints);
+  return listBlueprintEntities(db, blueprint, page, scope, access.blueprints, access.visibility(blueprint).scopes);
 }
 
 export async function countVisibleEntities(db: Database, access: CatalogAccess, blueprint: string): Promise<number> {

@@ -23,13 +23,19 @@ export interface EntityWithRelated {
 }
 
 /** Shapes stored entities for the API, computing derived properties when the blueprint has any. */
-async function withDerived(db: Database, blueprint: Blueprint, stored: StoredEntity[], known?: Map<string, Blueprint>): Promise<Entity[]> {
+async function withDerived(
+  db: Database,
+  blueprint: Blueprint,
+  stored: StoredEntity[],
+  known?: Map<string, Blueprint>,
+  scopes?: Map<string, ReadScope>,
+): Promise<Entity[]> {
   const hasDerived = [blueprint.mirrorProperties, blueprint.aggregationProperties, blueprint.calculationProperties].some(
     (s) => Object.keys(s).length > 0,
   );
   if (!hasDerived) return stored.map((r) => toApiEntity(blueprint, r));
   const all = known ?? new Map((await listBlueprints(db)).map((b) => [b.identifier, b]));
-  return withDerivedProperties(db, all, stored);
+  return withDerivedProperties(db, all, stored, scopes);
 }
 
 /** The blueprint, from `known` when the caller already loaded them (saves a query per request). */
@@ -65,7 +71,7 @@ export async function getEntity(
     if ((await findEntities(db, blueprintId, [identifier])).length > 0) return null;
     throw notFound(`Entity '${identifier}' of blueprint '${blueprintId}'`);
   }
-  const [entity] = await withDerived(db, blueprint, [stored], opts.visibility.blueprints);
+  const [entity] = await withDerived(db, blueprint, [stored], opts.visibility.blueprints, opts.visibility.scopes);
   const result: EntityWithRelated = { entity: entity as Entity, blueprint };
   if (opts.includeRelated) {
     const { scopes } = opts.visibility;
@@ -105,6 +111,7 @@ export async function listBlueprintEntities(
   page: { limit: number; cursor?: string | undefined },
   scope: ReadScope,
   known?: Map<string, Blueprint>,
+  scopes?: Map<string, ReadScope>,
 ): Promise<EntityPage> {
   const blueprint = await requireBlueprint(db, blueprintId, known);
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
@@ -114,7 +121,7 @@ export async function listBlueprintEntities(
   const last = shown.at(-1);
   return {
     blueprint,
-    entities: await withDerived(db, blueprint, shown, known),
+    entities: await withDerived(db, blueprint, shown, known, scopes),
     next: more && last ? encodeCursor(last.identifier) : null,
   };
 }

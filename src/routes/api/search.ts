@@ -77,7 +77,16 @@ searchApi.openapi(
     summary: "Free-text search",
     description:
       "Identifiers, titles and string properties; any part of a word of 3+ characters, prefixes below that. Identifier and title hits rank first.",
-    request: { query: z.object({ q: z.string().min(1).max(200), limit: z.coerce.number().int().min(1).max(100).default(20) }) },
+    request: {
+      query: z.object({
+        q: z
+          .string()
+          .min(1)
+          .max(200)
+          .refine((q) => ![...q].some((ch) => ch < " "), "must not contain control characters"),
+        limit: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+    },
     responses: { 200: jsonResponse(z.looseObject({ ok: z.literal(true) }), "Hits grouped by blueprint"), ...errorResponses },
   }),
   async (c) => {

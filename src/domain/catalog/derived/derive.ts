@@ -1,6 +1,7 @@
 import type { Database } from "../../../db/client";
 import { followPath, relatedValues } from "../../../db/derived-store";
 import type { StoredEntity } from "../../../db/entity-store";
+import type { ReadScope } from "../../access/decisions";
 import { toApiEntity } from "../entity-shape";
 import type { Filter } from "../search/filter";
 import { resolveQuery } from "../search/query";
@@ -44,7 +45,13 @@ function aggregate(func: string, values: number[]): number | null {
  * calculations run over each entity's own fields including those values. Failures give null and a reason
  * in `derivationErrors`.
  */
-export async function withDerivedProperties(db: Database, blueprints: Map<string, Blueprint>, stored: StoredEntity[]): Promise<Entity[]> {
+export async function withDerivedProperties(
+  db: Database,
+  blueprints: Map<string, Blueprint>,
+  stored: StoredEntity[],
+  /** The reader's scopes: a mirror never shows a value of an entity the reader may not read. */
+  scopes?: Map<string, ReadScope>,
+): Promise<Entity[]> {
   const derived = new Map<number, Record<string, unknown>>();
   const errors = new Map<number, Record<string, string>>();
   const note = (id: number, key: string, message: string) => errors.set(id, { ...errors.get(id), [key]: message });
@@ -59,7 +66,7 @@ export async function withDerivedProperties(db: Database, blueprints: Map<string
       const parts = mirror.path.split(".");
       const field = parts.pop() as string;
       const many = isManyPath(blueprints, bp, parts);
-      const targets = await followPath(db, ids, parts);
+      const targets = await followPath(db, ids, parts, scopes);
       for (const id of ids) {
         const values = targets.filter((t) => t.root === id).map((t) => (META[field] ? META[field](t) : (t.properties[field] ?? null)));
         derived.set(id, { ...derived.get(id), [key]: many ? values : (values[0] ?? null) });

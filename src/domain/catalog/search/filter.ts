@@ -1,3 +1,5 @@
+import type { ReadScope } from "../../access/decisions";
+
 /**
  * The storage-neutral form of a search query: rules resolved against blueprint schemas (which column
  * holds a property's values, which blueprints have it), contextual values filled in, date presets turned
@@ -15,6 +17,8 @@ export type Filter =
   | {
       kind: "mirror";
       blueprints: string[];
+      /** The reader's scope on the mirrored entity: a value they may not read does not match. */
+      targetScope: ReadScope;
       path: string[];
       target: { column: EntityColumn } | { property: string; field: "str" | "num" };
       test: Test;
@@ -59,7 +63,7 @@ export interface SortKey {
   on:
     | { column: EntityColumn }
     | { property: string; field: "str" | "num" }
-    | { mirror: string[]; target: { column: EntityColumn } | { property: string; field: "str" | "num" } }
+    | { mirror: string[]; target: { column: EntityColumn } | { property: string; field: "str" | "num" }; targetScope: ReadScope }
     | { aggregate: AggregateSpec };
   order: "asc" | "desc";
 }

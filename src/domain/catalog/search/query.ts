@@ -1,4 +1,5 @@
 import { type ErrorDetail, invalid } from "../../../lib/errors";
+import type { ReadScope } from "../../access/decisions";
 import { indexedCalculations } from "../derived/indexed-calculations";
 import type { Blueprint, PropertyDefinition } from "../types";
 import { canonicalInstant, DATE_PRESETS } from "./date-presets";
@@ -10,6 +11,8 @@ export interface QueryContext {
   blueprints: Blueprint[];
   /** Every blueprint (relation definitions, for `relatedTo` with `required`). */
   allBlueprints: Blueprint[];
+  /** The caller's read scope per blueprint (mirror rules only match values the caller may read). */
+  scopes?: Map<string, ReadScope> | undefined;
   /** The caller, for `{context: "user" | "userTeams"}` values. */
   user: { email: string; teams: string[] };
   now: Date;
@@ -26,7 +29,8 @@ const META_COLUMNS: Record<string, EntityColumn> = {
 };
 const INSTANT_COLUMNS = new Set<EntityColumn>(["created_at", "updated_at"]);
 const MAX_DEPTH = 10;
-const MAX_RULES = 200;
+// D1 binds at most 100 parameters per statement and a rule binds about three.
+const MAX_RULES = 25;
 
 type Scalar = string | number;
 
@@ -120,6 +124,10 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
     }
     const def: PropertyDefinition | undefined = ctx.blueprints.find((b) => b.schema.properties[property])?.schema.properties[property];
     const { kind, format } = valueKindOf(def);
+    if ((operator === "isEmpty" || operator === "isNotEmpty") && property === "$team") {
+      // Teams live in the value index, not in properties: "has any $team row".
+      return { kind: "values", property, blueprints, field: "str", test: { op: ">=", value: "", negate: operator === "isEmpty" } };
+    }
     if (operator === "isEmpty" || operator === "isNotEmpty")
       return { kind: "present", property, blueprints, present: operator === "isNotEmpty" };
     if (operator === "isExpired" || operator === "isNotExpired") {
@@ -142,10 +150,13 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
     const field = parts.pop() as string;
     let current: Blueprint | undefined = owner;
     for (const rel of parts) current = ctx.allBlueprints.find((b) => b.identifier === current?.relations[rel]?.target);
+    const targetScope: ReadScope = (current && ctx.scopes?.get(current.identifier)) ?? { kind: "all" };
     const column = META_COLUMNS[field];
     if (column) {
       const test = buildTest(operator, value, INSTANT_COLUMNS.has(column) ? "instant" : "string", p);
-      return test ? { kind: "mirror", blueprints: [owner.identifier], path: parts, target: { column }, test } : { kind: "none" };
+      return test
+        ? { kind: "mirror", blueprints: [owner.identifier], path: parts, target: { column }, targetScope, test }
+        : { kind: "none" };
     }
     const def = current?.schema.properties[field];
     const { kind } = valueKindOf(def);
@@ -153,6 +164,7 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
     return test
       ? {
           kind: "mirror",
+          targetScope,
           blueprints: [owner.identifier],
           path: parts,
           target: { property: field, field: kind === "number" ? "num" : "str" },

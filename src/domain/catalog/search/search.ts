@@ -40,27 +40,38 @@ const SORT_COLUMNS: Record<string, SortKey["on"]> = {
 };
 
 /** A sort on a mirror property: the path and what it reads at the end. */
-function mirrorSort(property: string, blueprints: Blueprint[], all: Map<string, Blueprint>): SortKey["on"] | null {
+function mirrorSort(
+  property: string,
+  blueprints: Blueprint[],
+  all: Map<string, Blueprint>,
+  scopes: Map<string, ReadScope>,
+): SortKey["on"] | null {
   const owner = blueprints.find((b) => b.mirrorProperties[property]);
   const mirror = owner?.mirrorProperties[property];
   if (!owner || !mirror) return null;
   const path = mirror.path.split(".");
   const field = path.pop() as string;
-  const column = SORT_COLUMNS[field];
-  if (column && "column" in column) return { mirror: path, target: column };
   let current: Blueprint | undefined = owner;
   for (const rel of path) current = all.get(current?.relations[rel]?.target ?? "");
+  const targetScope: ReadScope = (current && scopes.get(current.identifier)) ?? { kind: "all" };
+  const column = SORT_COLUMNS[field];
+  if (column && "column" in column) return { mirror: path, target: column, targetScope };
   const def = current?.schema.properties[field];
   const type = def?.type === "array" ? def.items?.type : def?.type;
-  return { mirror: path, target: { property: field, field: type === "number" ? "num" : "str" } };
+  return { mirror: path, target: { property: field, field: type === "number" ? "num" : "str" }, targetScope };
 }
 
-function resolveSort(sort: SearchRequest["sort"], blueprints: Blueprint[], all: Map<string, Blueprint>): SortKey {
+function resolveSort(
+  sort: SearchRequest["sort"],
+  blueprints: Blueprint[],
+  all: Map<string, Blueprint>,
+  scopes: Map<string, ReadScope>,
+): SortKey {
   if (!sort) return { on: { column: "identifier" }, order: "asc" };
   const order = sort.order ?? "asc";
   const column = SORT_COLUMNS[sort.property];
   if (column) return { on: column, order };
-  const mirror = mirrorSort(sort.property, blueprints, all);
+  const mirror = mirrorSort(sort.property, blueprints, all, scopes);
   if (mirror) return { on: mirror, order };
   const calcOwner = blueprints.find((b) => b.calculationProperties[sort.property]);
   if (calcOwner) {
@@ -130,7 +141,8 @@ export function project(entity: Entity, include: string[] | undefined, exclude: 
     const meta = META_FIELDS[field];
     if (meta) return [[meta], e[meta]];
     const [section, key] = field.split(/\.(.*)/s) as [string, string | undefined];
-    if (section !== "properties" && section !== "relations" && section !== "version") return null;
+    if (section === "version" && key === undefined) return [["version"], e.version];
+    if (section !== "properties" && section !== "relations") return null;
     if (key === undefined) return [[section], e[section as keyof Entity]];
     const bag = e[section as "properties" | "relations"] as Record<string, unknown>;
     return key in bag ? [[section, key], bag[key]] : null;
@@ -170,8 +182,11 @@ export async function search(
   request: SearchRequest,
   blueprint?: string,
 ): Promise<{ entities: Record<string, unknown>[]; next: string | null; total: number }> {
+  // Across blueprints, only those the caller may read take part: rules and counts never touch the others.
   const target =
-    blueprint === undefined ? [...scope.blueprints.values()] : [scope.blueprints.get(blueprint)].filter((b): b is Blueprint => !!b);
+    blueprint === undefined
+      ? [...scope.blueprints.values()].filter((b) => scope.scopes.get(b.identifier)?.kind !== "none")
+      : [scope.blueprints.get(blueprint)].filter((b): b is Blueprint => !!b);
   if (blueprint !== undefined && target.length === 0) throw notFound(`Blueprint '${blueprint}'`);
   const problems: ErrorDetail[] = [];
   const limit = request.limit ?? DEFAULT_LIMIT;
@@ -186,8 +201,9 @@ export async function search(
           allBlueprints: [...scope.blueprints.values()],
           user: scope.user,
           now: scope.now,
+          scopes: scope.scopes,
         });
-  const sort = resolveSort(request.sort, target, scope.blueprints);
+  const sort = resolveSort(request.sort, target, scope.blueprints, scope.scopes);
   const scopes = new Map(target.map((b) => [b.identifier, scope.scopes.get(b.identifier) ?? ({ kind: "none" } as ReadScope)]));
   const after = request.from ? decodeCursor(request.from, sort) : undefined;
   const page = await searchEntities(db, { scopes, filter, sort, after, limit: limit + 1 });
@@ -196,7 +212,9 @@ export async function search(
   const lastKey = page.keys[rows.length - 1];
   const total = page.total;
   return {
-    entities: (await withDerivedProperties(db, scope.blueprints, rows)).map((e) => project(e, request.include, request.exclude)),
+    entities: (await withDerivedProperties(db, scope.blueprints, rows, scope.scopes)).map((e) =>
+      project(e, request.include, request.exclude),
+    ),
     next: more && lastKey ? encodeCursor(lastKey, sort) : null,
     total,
   };
@@ -209,7 +227,9 @@ export async function searchFreeText(
   text: string,
   limit: number,
 ): Promise<{ blueprint: string; title: string; entities: { identifier: string; title: string | null; tier: number }[] }[]> {
-  const hits = await searchText(db, { text, scopes: scope.scopes, limit });
+  // Control characters cannot be part of any indexed text; they would only upset the FTS query parser.
+  const clean = [...text].map((ch) => (ch < " " ? " " : ch)).join("");
+  const hits = await searchText(db, { text: clean, scopes: scope.scopes, limit });
   const groups = new Map<
     string,
     { blueprint: string; title: string; entities: { identifier: string; title: string | null; tier: number }[] }
