@@ -120,3 +120,24 @@ describe("$team emptiness", () => {
     expect(await find("isEmpty")).toEqual(["p2"]);
   });
 });
+
+describe("explain", () => {
+  it("does not show the owners of an entity the asker may not read", async () => {
+    const r = await callJson<{ allowed: boolean; owners: unknown }>(
+      "GET",
+      "/v1/access/explain?blueprint=vault&entity=s3&verb=read",
+      undefined,
+      as(member),
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.allowed).toBe(false);
+    expect(r.body.owners).toBeNull();
+    const own = await callJson<{ allowed: boolean; owners: unknown }>(
+      "GET",
+      "/v1/access/explain?blueprint=pub&entity=p1&verb=read",
+      undefined,
+      as(member),
+    );
+    expect(own.body.owners).toEqual(["alpha"]);
+  });
+});

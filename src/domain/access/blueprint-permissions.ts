@@ -46,7 +46,7 @@ export interface Explanation extends Decision {
  */
 export async function explainAccess(
   db: Database,
-  q: { user: string; blueprint: string; entity?: string | undefined; verb: string },
+  q: { user: string; blueprint: string; entity?: string | undefined; verb: string; askedByAdmin?: boolean },
 ): Promise<Explanation> {
   if (!ENTITY_VERBS.includes(q.verb as EntityVerb)) {
     throw invalid([{ path: "query.verb", message: `must be one of ${ENTITY_VERBS.join(", ")}` }]);
@@ -76,5 +76,15 @@ export async function explainAccess(
     user.status !== "active"
       ? { allowed: false, reason: `the account is ${user.status}` }
       : decide(principal, perms, verb, owners, bp.identifier);
-  return { ...decision, user: user.email, blueprint: bp.identifier, entity: q.entity ?? null, verb, owners };
+  // The owning teams are shown only to whoever may read the entity anyway (the explained user, for
+  // themselves; admins asking about anyone may read everything).
+  const mayReadEntity = owners !== null && user.status === "active" && decide(principal, perms, "read", owners, bp.identifier).allowed;
+  return {
+    ...decision,
+    user: user.email,
+    blueprint: bp.identifier,
+    entity: q.entity ?? null,
+    verb,
+    owners: mayReadEntity || q.askedByAdmin ? owners : null,
+  };
 }

@@ -72,7 +72,7 @@ accessApi.openapi(
     const q = c.req.valid("query");
     const user = q.user ?? p.email;
     if (user.toLowerCase() !== p.email.toLowerCase() && !isAdmin(p)) requireAdmin(p, "explain other users' access");
-    const explanation = await explainAccess(database(c.env.DB), { ...q, user });
+    const explanation = await explainAccess(database(c.env.DB), { ...q, user, askedByAdmin: isAdmin(p) });
     return c.json({ ok: true as const, ...explanation }, 200);
   },
 );
