@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, unique } from "drizzle-orm/sqlite-core";
 
 /**
@@ -73,6 +72,3 @@ export const auditLog = sqliteTable("audit_log", {
 export type BlueprintRow = typeof blueprints.$inferSelect;
 export type EntityRow = typeof entities.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;
-
-/** SQL fragment for "now" in the same ISO-8601 form the domain writes. */
-export const nowIso = sql`strftime('%Y-%m-%dT%H:%M:%fZ','now')`;

@@ -10,6 +10,16 @@ function ErrorNote(props: { error: string | undefined }) {
   ) : null;
 }
 
+/** The password a new account chooses, with the length the server requires. */
+function NewPasswordField() {
+  return (
+    <label>
+      Password (12 characters or more)
+      <input type="password" name="password" required minlength={12} autocomplete="new-password" />
+    </label>
+  );
+}
+
 /** Sign-in form. `hint` tells a local developer where the demo admin's password is. */
 export function LoginPage(props: {
   next: string;
@@ -63,10 +73,7 @@ export function SetupPage(props: { error?: string | undefined; email?: string | 
             Name
             <input type="text" name="name" value={props.name ?? ""} />
           </label>
-          <label>
-            Password (12 characters or more)
-            <input type="password" name="password" required minlength={12} autocomplete="new-password" />
-          </label>
+          <NewPasswordField />
           <button type="submit">Create admin and sign in</button>
         </form>
       </section>
@@ -87,10 +94,7 @@ export function InvitePage(props: { token: string; error?: string | undefined })
             Name
             <input type="text" name="name" required />
           </label>
-          <label>
-            Password (12 characters or more)
-            <input type="password" name="password" required minlength={12} autocomplete="new-password" />
-          </label>
+          <NewPasswordField />
           <button type="submit">Set password and sign in</button>
         </form>
       </section>

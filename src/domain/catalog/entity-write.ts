@@ -84,6 +84,8 @@ interface Planned {
   record: EntityRecord;
   /** The entity as the API will show it after the write. */
   view: Entity;
+  /** Its relation values as rows (target blueprint resolved), computed once per write. */
+  links: RelationRecord[];
   relations: Record<string, RelationValue>;
 }
 
@@ -168,6 +170,7 @@ async function attemptWrite(
       relations,
       record,
       view: { ...record, relations: shapeRelations(blueprint, relations) },
+      links: relationRecords(blueprint, relations),
     });
   }
 
@@ -186,7 +189,7 @@ async function attemptWrite(
       written.push({
         identifier: p.identifier,
         values: [...indexValues(blueprint, p.record.properties, p.record.team), ...calculated],
-        relations: relationRecords(blueprint, p.relations),
+        relations: p.links,
       });
     }
     const audits: AuditRecord[] = accepted.map((p) => ({
@@ -242,7 +245,7 @@ async function resolveRelationTargets(
   const wanted = new Map<string, Set<string>>();
   const inRequest = new Set(planned.map((p) => p.identifier));
   for (const p of planned) {
-    for (const r of relationRecords(blueprint, p.relations)) {
+    for (const r of p.links) {
       if (r.targetBlueprint === blueprint.identifier && inRequest.has(r.targetIdentifier)) continue;
       const set = wanted.get(r.targetBlueprint) ?? new Set<string>();
       set.add(r.targetIdentifier);
