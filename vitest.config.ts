@@ -18,6 +18,9 @@ export default defineConfig(async () => {
             PORTAL_ADMIN_PASSWORD: "correct horse battery staple",
             PORTAL_CLIENT_ID: "epci_testadmin",
             PORTAL_CLIENT_SECRET: "epcs_test_secret_0123456789abcdefghijklmnop",
+            // Webhooks: a Standard Webhooks secret, and short timeouts so failure paths run fast.
+            WEBHOOK_SIGNING_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            WEBHOOK_TIMEOUT_MS: "500",
           },
         },
       }),
@@ -26,6 +29,8 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
       exclude: ["test/e2e/**"],
       setupFiles: ["./test/setup.ts"],
+      // A real HTTP server standing in for customer backends (webhook deliveries).
+      globalSetup: ["./test/receiver/global-setup.mjs"],
     },
   };
 });

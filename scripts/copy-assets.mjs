@@ -7,6 +7,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const vendor = join(root, "public", "vendor");
 mkdirSync(join(vendor, "swagger-ui"), { recursive: true });
 cpSync(join(root, "node_modules/htmx.org/dist/htmx.min.js"), join(vendor, "htmx.min.js"));
+// The SSE extension streams run logs into the run page.
+cpSync(join(root, "node_modules/htmx-ext-sse/dist/sse.min.js"), join(vendor, "htmx-sse.min.js"));
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
   cpSync(join(root, "node_modules/swagger-ui-dist", file), join(vendor, "swagger-ui", file));
 }

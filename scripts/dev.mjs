@@ -62,6 +62,9 @@ function ensureDevVars() {
     PORTAL_ADMIN_PASSWORD: secret(12),
     PORTAL_CLIENT_ID: `epci_${secret(18)}`,
     PORTAL_CLIENT_SECRET: `epcs_${secret(30)}`,
+    // Signs webhook deliveries; examples/backend reads it from this file to verify them.
+    WEBHOOK_SIGNING_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+    PORTAL_URL: "http://localhost:8787",
   };
   const merged = { ...wanted, ...current };
   delete merged.AUTH_MODE; // the open mode of the first release is gone

@@ -25,6 +25,14 @@ export interface Env {
   PORTAL_CLIENT_SECRET?: string;
   /** "1" only under `npm run dev`: the sign-in page then says where the demo admin's password is. */
   PORTAL_DEV_MODE?: string;
+  /** Signs every webhook delivery (Standard Webhooks `whsec_…` secret; receivers verify with it). A secret. */
+  WEBHOOK_SIGNING_SECRET?: string;
+  /** How long a customer backend gets to answer one delivery, in ms (default 10000). */
+  WEBHOOK_TIMEOUT_MS?: string;
+  /** First retry delay in seconds (doubles each attempt, capped at 1 h; default 60). */
+  WEBHOOK_RETRY_BASE_SECONDS?: string;
+  /** The portal's public URL, for links in notifications (e.g. https://portal.example.com). */
+  PORTAL_URL?: string;
   /** Cloudflare Access in front of the portal: team domain (`myteam.cloudflareaccess.com`) and audience tag. */
   CF_ACCESS_TEAM_DOMAIN?: string;
   CF_ACCESS_AUD?: string;

@@ -551,7 +551,7 @@ describe("blueprints API", () => {
     expect(r.body.audits.map((a) => a.action)).toEqual(["UPDATE", "CREATE"]);
     const [update, created] = r.body.audits as [AuditEntry, AuditEntry];
     expect(created.resourceType).toBe("blueprint");
-    expect(created.context).toEqual({ blueprint: "audit_bp", entity: null });
+    expect(created.context).toEqual({ blueprint: "audit_bp", entity: null, runId: null });
     expect(created.diff.before).toBeNull();
     expect(created.diff.after).toMatchObject({
       identifier: "audit_bp",

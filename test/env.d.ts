@@ -11,3 +11,10 @@ declare global {
     }
   }
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Base URL of the test receiver (test/receiver/server.mjs) standing in for customer backends. */
+    receiverUrl: string;
+  }
+}

@@ -43,18 +43,6 @@ describe("request guards", () => {
 });
 
 describe("Worker entry points", () => {
-  it("RunObject keeps an ordered log in its own storage", async () => {
-    const stub = env.RUNS.get(env.RUNS.idFromName("run_test"));
-    await stub.appendLog("first");
-    await stub.appendLog("second");
-    const lines = await stub.readLog();
-    expect(lines.map((l) => [l.seq, l.message])).toEqual([
-      [1, "first"],
-      [2, "second"],
-    ]);
-    expect((await stub.readLog(1)).map((l) => l.message)).toEqual(["second"]);
-  });
-
   it("TimerObject arms an alarm for the due time and records when it fired", async () => {
     const stub = env.TIMERS.get(env.TIMERS.idFromName("service/x/expiresAt"));
     const due = new Date(Date.now() + 3600_000).toISOString();

@@ -6,21 +6,27 @@ export interface AuditRecord {
   at: string;
   actor: string;
   origin: string;
-  action: "CREATE" | "UPDATE" | "DELETE" | "DENIED";
-  resourceType: "blueprint" | "entity" | "user" | "team" | "credential" | "permissions" | "session";
+  action: "CREATE" | "UPDATE" | "DELETE" | "DENIED" | "APPROVE" | "DECLINE" | "ATTEMPT";
+  resourceType: "blueprint" | "entity" | "user" | "team" | "credential" | "permissions" | "session" | "action" | "run" | "delivery";
   blueprint: string | null;
   entity: string | null;
   before: unknown;
   after: unknown;
   requestId: string;
+  /** The action run this change belongs to, if any. */
+  runId?: string | null | undefined;
 }
 
 export interface StoredAudit extends AuditRecord {
   id: number;
 }
 
-/** Statements appending audit rows; they belong in the same batch as the change they describe. */
-export function insertAuditStatements(db: Database, records: AuditRecord[]): Statement[] {
+/**
+ * Statements appending audit rows; they belong in the same batch as the change they describe. With
+ * `onlyIfChanged`, the rows are written only if the statement just before them changed a row (a
+ * version-guarded UPDATE that lost a race then leaves no audit row behind).
+ */
+export function insertAuditStatements(db: Database, records: AuditRecord[], opts: { onlyIfChanged?: boolean } = {}): Statement[] {
   const rows = records.map((r) => ({
     at: r.at,
     ac: r.actor,
@@ -32,15 +38,16 @@ export function insertAuditStatements(db: Database, records: AuditRecord[]): Sta
     bf: r.before === null || r.before === undefined ? null : JSON.stringify(r.before),
     af: r.after === null || r.after === undefined ? null : JSON.stringify(r.after),
     rq: r.requestId,
+    ru: r.runId ?? null,
   }));
   return jsonChunks(rows).map((chunk) =>
     statement(
       db,
       sql`
-      INSERT INTO audit_log (at, actor, origin, action, resource_type, blueprint, entity, before, after, request_id)
+      INSERT INTO audit_log (at, actor, origin, action, resource_type, blueprint, entity, before, after, request_id, run_id)
       SELECT j.value->>'at', j.value->>'ac', j.value->>'o', j.value->>'a', j.value->>'rt', j.value->>'b', j.value->>'e',
-             j.value->>'bf', j.value->>'af', j.value->>'rq'
-      FROM json_each(${chunk}) j`,
+             j.value->>'bf', j.value->>'af', j.value->>'rq', j.value->>'ru'
+      FROM json_each(${chunk}) j ${opts.onlyIfChanged ? sql`WHERE changes() > 0` : sql``}`,
     ),
   );
 }
@@ -68,6 +75,7 @@ export interface AuditFilter {
   entity?: string | undefined;
   action?: string | undefined;
   resourceType?: string | undefined;
+  runId?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
   /** Rows with id below this (newest first paging). */
@@ -82,6 +90,7 @@ export async function listAudit(db: Database, f: AuditFilter): Promise<StoredAud
   if (f.entity !== undefined) conditions.push(sql`entity = ${f.entity}`);
   if (f.action !== undefined) conditions.push(sql`action = ${f.action}`);
   if (f.resourceType !== undefined) conditions.push(sql`resource_type = ${f.resourceType}`);
+  if (f.runId !== undefined) conditions.push(sql`run_id = ${f.runId}`);
   if (f.from !== undefined) conditions.push(sql`at >= ${f.from}`);
   if (f.to !== undefined) conditions.push(sql`at <= ${f.to}`);
   if (f.before !== undefined) conditions.push(sql`id < ${f.before}`);
@@ -97,6 +106,7 @@ export async function listAudit(db: Database, f: AuditFilter): Promise<StoredAud
     before: string | null;
     after: string | null;
     request_id: string;
+    run_id: string | null;
   }>(sql`SELECT * FROM audit_log WHERE ${sql.join(conditions, sql` AND `)} ORDER BY id DESC LIMIT ${f.limit}`);
   return rows.map((r) => ({
     id: r.id,
@@ -110,5 +120,6 @@ export async function listAudit(db: Database, f: AuditFilter): Promise<StoredAud
     before: r.before === null ? null : JSON.parse(r.before),
     after: r.after === null ? null : JSON.parse(r.after),
     requestId: r.request_id,
+    runId: r.run_id,
   }));
 }

@@ -187,3 +187,10 @@ export function searchScopeFor(access: CatalogAccess, now: Date): SearchScope {
   const scopes = new Map([...access.blueprints.keys()].map((bp) => [bp, access.scope(bp)]));
   return { blueprints: access.blueprints, scopes, user: { email: access.principal.email, teams: access.principal.teams }, now };
 }
+
+/** The teams owning an entity the principal may read (for ownedByTeam grants on actions); [] if it is gone. */
+export async function ownersOfEntity(db: Database, access: CatalogAccess, blueprint: string, identifier: string): Promise<string[]> {
+  const bp = access.blueprints.get(blueprint);
+  const [stored] = await findEntities(db, blueprint, [identifier]);
+  return bp && stored ? ownersOfStored(db, bp, stored) : [];
+}

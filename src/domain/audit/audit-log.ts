@@ -2,14 +2,26 @@ import { listAudit, type StoredAudit } from "../../db/audit-store";
 import type { Database } from "../../db/client";
 import { invalid } from "../../lib/errors";
 
-export const AUDIT_ACTIONS = ["CREATE", "UPDATE", "DELETE", "DENIED"] as const;
-export const AUDIT_RESOURCE_TYPES = ["blueprint", "entity", "user", "team", "credential", "permissions", "session"] as const;
+export const AUDIT_ACTIONS = ["CREATE", "UPDATE", "DELETE", "DENIED", "APPROVE", "DECLINE", "ATTEMPT"] as const;
+export const AUDIT_RESOURCE_TYPES = [
+  "blueprint",
+  "entity",
+  "user",
+  "team",
+  "credential",
+  "permissions",
+  "session",
+  "action",
+  "run",
+  "delivery",
+] as const;
 
 export interface AuditQuery {
   blueprint?: string | undefined;
   entity?: string | undefined;
   action?: (typeof AUDIT_ACTIONS)[number] | undefined;
   resourceType?: (typeof AUDIT_RESOURCE_TYPES)[number] | undefined;
+  runId?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
   cursor?: string | undefined;
@@ -24,7 +36,7 @@ export interface AuditEntry {
   /** FAILURE for refused requests (action DENIED). */
   status: "SUCCESS" | "FAILURE";
   trigger: { by: { userId: string }; origin: string; at: string };
-  context: { blueprint: string | null; entity: string | null };
+  context: { blueprint: string | null; entity: string | null; runId: string | null };
   diff: { before: unknown; after: unknown };
   requestId: string;
 }
@@ -36,7 +48,7 @@ function toEntry(row: StoredAudit): AuditEntry {
     resourceType: row.resourceType,
     status: row.action === "DENIED" ? "FAILURE" : "SUCCESS",
     trigger: { by: { userId: row.actor }, origin: row.origin, at: row.at },
-    context: { blueprint: row.blueprint, entity: row.entity },
+    context: { blueprint: row.blueprint, entity: row.entity, runId: row.runId ?? null },
     diff: { before: row.before, after: row.after },
     requestId: row.requestId,
   };
@@ -61,6 +73,7 @@ export async function searchAuditLog(db: Database, q: AuditQuery): Promise<{ aud
     entity: q.entity,
     action: q.action,
     resourceType: q.resourceType,
+    runId: q.runId,
     from: isoOrFail(q.from, "query.from"),
     to: isoOrFail(q.to, "query.to"),
     before,

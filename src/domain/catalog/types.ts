@@ -106,7 +106,7 @@ export interface EntityInput {
 /** Attribution for a write: who, from where, under which request. */
 export interface WriteContext {
   actor: string;
-  origin: "API" | "UI" | "TEMPLATE" | "SYSTEM";
+  origin: "API" | "UI" | "TEMPLATE" | "SYSTEM" | "ACTION";
   requestId: string;
   now: string;
 }

@@ -20,6 +20,7 @@ auditApi.openapi(
         entity: z.string().optional(),
         action: z.enum(AUDIT_ACTIONS, { error: `must be one of ${AUDIT_ACTIONS.join(", ")}` }).optional(),
         resource_type: z.enum(AUDIT_RESOURCE_TYPES, { error: `must be one of ${AUDIT_RESOURCE_TYPES.join(", ")}` }).optional(),
+        run_id: z.string().optional().openapi({ description: "Entries about one action run" }),
         from: z.string().optional().openapi({ description: "ISO date-time, inclusive" }),
         to: z.string().optional().openapi({ description: "ISO date-time, inclusive" }),
         limit: z.coerce.number({ error: "must be a number" }).int().min(1).max(1000).default(100),
@@ -34,7 +35,7 @@ auditApi.openapi(
   async (c) => {
     requireAdmin(principalOf(c), "read the audit log");
     const q = c.req.valid("query");
-    const result = await searchAuditLog(database(c.env.DB), { ...q, resourceType: q.resource_type });
+    const result = await searchAuditLog(database(c.env.DB), { ...q, resourceType: q.resource_type, runId: q.run_id });
     return c.json({ ok: true as const, ...result }, 200);
   },
 );

@@ -17,6 +17,7 @@ import {
   validationHook,
   writeContext,
 } from "./common";
+import { linkWritesToRun } from "./run-link";
 
 /** Most entities one bulk request may carry. */
 export const MAX_BULK = 1000;
@@ -31,10 +32,12 @@ const WriteQuery = z.object({
   upsert: queryFlag.openapi({ description: "Replace the entity if it exists" }),
   merge: queryFlag.openapi({ description: "With upsert: merge properties and relations into the existing entity" }),
   create_missing_related_entities: queryFlag.openapi({ description: "Create relation targets that do not exist yet" }),
+  run_id: z.string().optional().openapi({ description: "The action run this write belongs to: the entity is listed on the run" }),
 });
 
 /** `/v1/blueprints/{blueprint}/entities`: Port's entity API. */
 export const entitiesApi = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+entitiesApi.use("*", linkWritesToRun());
 
 /** A single-entity write: its one outcome becomes the response, or its error is thrown. */
 async function writeOne(

@@ -1,11 +1,13 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { accessApi, permissionsApi } from "./access";
+import { actionsApi } from "./actions";
 import { auditApi } from "./audit";
 import { authApi } from "./auth";
 import { blueprintsApi } from "./blueprints";
 import { validationHook } from "./common";
 import { entitiesApi } from "./entities";
+import { runsApi } from "./runs";
 import { searchApi } from "./search";
 import { teamsApi } from "./teams";
 import { templatesApi } from "./templates";
@@ -24,6 +26,9 @@ api.route("/access", accessApi);
 api.route("/blueprints", blueprintsApi);
 api.route("/audit-log", auditApi);
 api.route("/templates", templatesApi);
+// Runs first: `/actions/runs` must not be read as an action called "runs".
+api.route("/actions/runs", runsApi);
+api.route("/actions", actionsApi);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -1,0 +1,98 @@
+import { deleteActionStatement, findAction, listActions, type StoredAction, saveActionStatement } from "../../db/action-store";
+import { insertAuditStatements } from "../../db/audit-store";
+import { type Database, runBatchRows } from "../../db/client";
+import { conflict, notFound, versionMismatch } from "../../lib/errors";
+import { forbidden } from "../access/guards";
+import type { Principal } from "../access/principal";
+import { auditOf } from "../audit/record";
+import type { Blueprint, WriteContext } from "../catalog/types";
+import { checkAction } from "./action-checks";
+import { defaultActionPermissions, mayManage } from "./action-permissions";
+import { parseActionBody } from "./definition";
+
+/**
+ * Action definitions: create, replace, delete, read. Admins and the moderators of an action's blueprint
+ * manage it; everyone signed in may read definitions, but only managers see how an action is invoked
+ * (webhook URLs and headers can carry credentials).
+ */
+
+function requireManager(p: Principal, blueprint: string, verb: string): void {
+  if (!mayManage(p, blueprint)) throw forbidden(`You need the Admin or ${blueprint}-moderator role to ${verb} actions of '${blueprint}'`);
+}
+
+/** An action as `p` may see it. */
+export function actionView(p: Principal, action: StoredAction) {
+  const { webhookDisabled, ...rest } = action;
+  if (mayManage(p, action.trigger.blueprintIdentifier)) return { ...rest, webhookDisabled };
+  return { ...rest, invocationMethod: { type: action.invocationMethod.type } };
+}
+
+function parse(raw: unknown, blueprints: Map<string, Blueprint>) {
+  const blueprint = (raw as { trigger?: { blueprintIdentifier?: unknown } } | null)?.trigger?.blueprintIdentifier;
+  const action = parseActionBody(raw, defaultActionPermissions(typeof blueprint === "string" ? blueprint : ""));
+  checkAction(action, blueprints);
+  return action;
+}
+
+export async function createAction(db: Database, p: Principal, raw: unknown, blueprints: Map<string, Blueprint>, ctx: WriteContext) {
+  const action = parse(raw, blueprints);
+  requireManager(p, action.trigger.blueprintIdentifier, "create");
+  if (await findAction(db, action.identifier))
+    throw conflict(`Action '${action.identifier}' already exists; PUT /v1/actions/${action.identifier} replaces it`);
+  await runBatchRows(db, [
+    saveActionStatement(db, action, { actor: ctx.actor, at: ctx.now }, null),
+    ...insertAuditStatements(db, [auditOf(ctx, "CREATE", "action", { entity: action.identifier, after: action })]),
+  ]);
+  return actionView(p, (await findAction(db, action.identifier)) as StoredAction);
+}
+
+/** Replaces an action; `expected` is the version the caller read (412 when it moved on). */
+export async function replaceAction(
+  db: Database,
+  p: Principal,
+  identifier: string,
+  raw: unknown,
+  blueprints: Map<string, Blueprint>,
+  ctx: WriteContext,
+  expected: number | undefined,
+) {
+  const current = await findAction(db, identifier);
+  if (!current) throw notFound(`Action '${identifier}'`);
+  requireManager(p, current.trigger.blueprintIdentifier, "change");
+  const body = { ...(raw as object), identifier };
+  const action = parse(body, blueprints);
+  requireManager(p, action.trigger.blueprintIdentifier, "move");
+  if (expected !== undefined && expected !== current.version) throw versionMismatch(expected, current.version);
+  // The UPDATE only matches the version we read; the audit row is written only when it did.
+  const [saved] = await db.$client.batch([
+    saveActionStatement(db, action, { actor: ctx.actor, at: ctx.now }, current.version),
+    ...insertAuditStatements(db, [auditOf(ctx, "UPDATE", "action", { entity: identifier, before: current, after: action })], {
+      onlyIfChanged: true,
+    }),
+  ]);
+  const stored = await findAction(db, identifier);
+  if (!stored) throw notFound(`Action '${identifier}'`);
+  if (saved?.meta.changes === 0) throw versionMismatch(current.version, stored.version);
+  return actionView(p, stored);
+}
+
+export async function deleteAction(db: Database, p: Principal, identifier: string, ctx: WriteContext): Promise<void> {
+  const current = await findAction(db, identifier);
+  if (!current) throw notFound(`Action '${identifier}'`);
+  requireManager(p, current.trigger.blueprintIdentifier, "delete");
+  await runBatchRows(db, [
+    deleteActionStatement(db, identifier),
+    ...insertAuditStatements(db, [auditOf(ctx, "DELETE", "action", { entity: identifier, before: current })]),
+  ]);
+}
+
+export async function getAction(db: Database, p: Principal, identifier: string) {
+  const action = await findAction(db, identifier);
+  if (!action) throw notFound(`Action '${identifier}'`);
+  return actionView(p, action);
+}
+
+/** Actions, optionally of one blueprint, as `p` may see them. */
+export async function listActionViews(db: Database, p: Principal, blueprint?: string) {
+  return (await listActions(db, blueprint)).map((a) => actionView(p, a));
+}

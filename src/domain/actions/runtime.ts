@@ -1,0 +1,58 @@
+import type { DeliveryKind } from "../../db/delivery-store";
+import type { ApprovalDecision, RunState } from "../../db/run-store";
+import type { RunReport } from "./run-state";
+
+/**
+ * What the actions domain needs from the platform, so it never touches bindings: each run's live object
+ * (a RunObject Durable Object in production), the delivery queue, and the server secrets.
+ */
+
+/** How a run starts in its RunObject. */
+export interface RunSeed {
+  runId: string;
+  requester: string;
+  state: RunState;
+  timeoutMinutes: number;
+  /** When a waiting run is declined for lack of approval. */
+  approvalExpiresAt: string | null;
+  /** The delivery to create once the run is approved (null when the run is not waiting). */
+  onApproval: { kind: DeliveryKind; url: string | null } | null;
+}
+
+/** A transition's result: the new state, or why it was refused (HTTP status and message). */
+export type RunOutcome = { ok: true; state: RunState } | { ok: false; refused: 403 | 404 | 409; message: string };
+
+/** One ordered line of a run's log. */
+export interface RunLogLine {
+  seq: number;
+  at: string;
+  message: string;
+}
+
+/** Who caused a transition, for the audit log. */
+export interface TransitionMeta {
+  actor: string;
+  requestId: string;
+}
+
+/** The live object of one run. Every state change goes through it, one at a time. */
+export interface RunControl {
+  init(seed: RunSeed): Promise<void>;
+  report(report: RunReport, meta: TransitionMeta): Promise<RunOutcome>;
+  log(
+    line: { message: string; terminationStatus?: "SUCCESS" | "FAILURE" | undefined; statusLabel?: string | undefined },
+    meta: TransitionMeta,
+  ): Promise<RunOutcome>;
+  decide(decision: ApprovalDecision, meta: TransitionMeta): Promise<RunOutcome>;
+  /** The delivery ended: `failure` fails the run; `result` (synchronized webhooks, UPSERT_ENTITY) finishes it. */
+  deliveryFinished(outcome: { failure?: string; result?: { ok: boolean; summary: string } }, meta: TransitionMeta): Promise<void>;
+  entityLinked(entity: { blueprint: string; identifier: string }): Promise<void>;
+  logs(afterSeq: number): Promise<RunLogLine[]>;
+}
+
+export interface RunRuntime {
+  run(runId: string): RunControl;
+  enqueue(deliveryIds: string[]): Promise<void>;
+  /** Key material for encrypted inputs (AUTH_SIGNING_KEY; HKDF gives each purpose its own key). */
+  encryptionSecret: string;
+}
