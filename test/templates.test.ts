@@ -3,13 +3,16 @@ import { callJson } from "./helpers";
 
 describe("templates", () => {
   it("applies sdlc: the seed's blueprints and entities load and validate", async () => {
-    const r = await callJson<{ ok: boolean; blueprints: { created: string[] }; entities: { created: number } }>(
-      "POST",
-      "/v1/templates/sdlc/apply",
-    );
+    const r = await callJson<{
+      ok: boolean;
+      blueprints: { created: string[] };
+      entities: { created: number };
+      actions: { created: string[] };
+    }>("POST", "/v1/templates/sdlc/apply");
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.blueprints.created.sort()).toEqual(["API", "Component", "Domain", "Resource", "System"]);
     expect(r.body.entities.created).toBe(9);
+    expect(r.body.actions.created.sort()).toEqual(["change_component_type", "retire_component", "scaffold_component"]);
 
     const cart = await callJson<{ entity: Record<string, unknown> }>("GET", "/v1/blueprints/Component/entities/CartService");
     expect(cart.status).toBe(200);
@@ -38,6 +41,7 @@ describe("templates", () => {
     expect(r.status).toBe(200);
     expect(r.body.blueprints.created).toEqual([]);
     expect(r.body.entities).toEqual({ created: 0, unchanged: 9 });
+    expect((r.body as unknown as { actions: { created: string[] } }).actions.created).toEqual([]);
   });
 
   it("applies cloud-resources with relations between its blueprints", async () => {

@@ -8,7 +8,7 @@ import { auditOf } from "../audit/record";
 import type { Blueprint, WriteContext } from "../catalog/types";
 import { checkAction } from "./action-checks";
 import { defaultActionPermissions, mayManage } from "./action-permissions";
-import { parseActionBody } from "./definition";
+import { type ActionDefinition, parseActionBody } from "./definition";
 
 /**
  * Action definitions: create, replace, delete, read. Admins and the moderators of an action's blueprint
@@ -34,16 +34,44 @@ function parse(raw: unknown, blueprints: Map<string, Blueprint>) {
   return action;
 }
 
-export async function createAction(db: Database, p: Principal, raw: unknown, blueprints: Map<string, Blueprint>, ctx: WriteContext) {
-  const action = parse(raw, blueprints);
-  requireManager(p, action.trigger.blueprintIdentifier, "create");
-  if (await findAction(db, action.identifier))
-    throw conflict(`Action '${action.identifier}' already exists; PUT /v1/actions/${action.identifier} replaces it`);
+async function insertAction(db: Database, action: ActionDefinition, ctx: WriteContext): Promise<void> {
   await runBatchRows(db, [
     saveActionStatement(db, action, { actor: ctx.actor, at: ctx.now }, null),
     ...insertAuditStatements(db, [auditOf(ctx, "CREATE", "action", { entity: action.identifier, after: action })]),
   ]);
+}
+
+export async function createAction(db: Database, p: Principal, raw: unknown, blueprints: Map<string, Blueprint>, ctx: WriteContext) {
+  const action = parse(raw, blueprints);
+  requireManager(p, action.trigger.blueprintIdentifier, "create");
+  if (await findAction(db, action.identifier)) {
+    throw conflict(`Action '${action.identifier}' already exists; PUT /v1/actions/${action.identifier} replaces it`);
+  }
+  await insertAction(db, action, ctx);
   return actionView(p, (await findAction(db, action.identifier)) as StoredAction);
+}
+
+/**
+ * Creates the actions that do not exist yet (templates; the caller is an admin). Existing ones are left as
+ * they are: they may have been customised since.
+ */
+export async function importActions(
+  db: Database,
+  raws: Record<string, unknown>[],
+  blueprints: Map<string, Blueprint>,
+  ctx: WriteContext,
+): Promise<{ created: string[]; unchanged: string[] }> {
+  const created: string[] = [];
+  const unchanged: string[] = [];
+  for (const raw of raws) {
+    const action = parse(raw, blueprints);
+    if (await findAction(db, action.identifier)) unchanged.push(action.identifier);
+    else {
+      await insertAction(db, action, ctx);
+      created.push(action.identifier);
+    }
+  }
+  return { created, unchanged };
 }
 
 /** Replaces an action; `expected` is the version the caller read (412 when it moved on). */

@@ -1,6 +1,7 @@
-import { findBlueprint } from "../../db/blueprint-store";
+import { findBlueprint, listBlueprints } from "../../db/blueprint-store";
 import type { Database } from "../../db/client";
 import { AppError, notFound } from "../../lib/errors";
+import { importActions } from "../actions/actions";
 import { applyBlueprints } from "../catalog/blueprints";
 import { writeEntityBodies } from "../catalog/entity-write";
 import type { WriteContext } from "../catalog/types";
@@ -11,13 +12,21 @@ import type { Template } from "./template";
 const TEMPLATES: Template[] = [sdlcTemplate, cloudResourcesTemplate];
 
 /** The templates that can be applied, without their contents. */
-export function listTemplates(): { name: string; title: string; description: string; blueprints: string[]; entityCount: number }[] {
+export function listTemplates(): {
+  name: string;
+  title: string;
+  description: string;
+  blueprints: string[];
+  entityCount: number;
+  actions: string[];
+}[] {
   return TEMPLATES.map((t) => ({
     name: t.name,
     title: t.title,
     description: t.description,
     blueprints: t.blueprints.map((b) => String(b.identifier)),
     entityCount: t.entities.length,
+    actions: (t.actions ?? []).map((a) => String(a.identifier)),
   }));
 }
 
@@ -31,6 +40,7 @@ export interface TemplateResult {
   template: string;
   blueprints: { created: string[]; unchanged: string[] };
   entities: { created: number; unchanged: number };
+  actions: { created: string[]; unchanged: string[] };
 }
 
 /**
@@ -71,10 +81,13 @@ export async function applyTemplate(db: Database, name: string, ctx: WriteContex
         );
     }
   }
+  const blueprints = new Map((await listBlueprints(db)).map((b) => [b.identifier, b]));
+  const actions = await importActions(db, template.actions ?? [], blueprints, ctx);
   return {
     template: name,
     blueprints: { created: missing.map((b) => String(b.identifier)), unchanged },
     entities: { created, unchanged: existing },
+    actions,
   };
 }
 

@@ -1,3 +1,4 @@
+import { sdlcActions } from "./sdlc-actions";
 import type { Template } from "./template";
 
 /**
@@ -142,4 +143,5 @@ export const sdlcTemplate: Template = {
       },
     },
   ],
+  actions: sdlcActions,
 };

@@ -7,4 +7,6 @@ export interface Template {
   blueprints: Record<string, unknown>[];
   /** Port-shaped entity bodies, in an order where required relation targets come first. */
   entities: { blueprint: string; entity: Record<string, unknown> }[];
+  /** Port-shaped self-service actions on the template's blueprints. */
+  actions?: Record<string, unknown>[];
 }
