@@ -68,6 +68,6 @@ describe("Worker entry points", () => {
   it("the cron handler runs and finds nothing due while no integration exists", async () => {
     const controller = createScheduledController({ scheduledTime: new Date("2026-11-25T00:00:00Z"), cron: "*/5 * * * *" });
     await expect(worker.scheduled(controller, env)).resolves.toBeUndefined();
-    expect(await runScheduled(controller, env)).toEqual({ dueIntegrations: 0 });
+    expect(await runScheduled(controller, env)).toEqual({ dueIntegrations: 0, requeuedDeliveries: 0 });
   });
 });

@@ -1,12 +1,19 @@
+import { database } from "../db/client";
+import { requeueStalledDeliveries } from "../domain/actions/stalled";
 import type { Env } from "../env";
+import { runtimeFor } from "../platform/runtime";
 
 /**
- * Cron Trigger entry point. Scheduled sync hands due integrations to the queue here once integrations
- * exist; today there is nothing scheduled, and the tick is logged so operators can see the trigger work.
+ * Cron Trigger entry point: queues again webhook deliveries whose queue message was lost. Scheduled sync
+ * will hand due integrations to the queue here once integrations exist. The tick is logged so operators
+ * can see the trigger work.
  */
-export async function runScheduled(controller: ScheduledController, _env: Env): Promise<{ dueIntegrations: number }> {
-  console.log(
-    JSON.stringify({ level: "info", event: "cron_tick", cron: controller.cron, at: new Date(controller.scheduledTime).toISOString() }),
-  );
-  return { dueIntegrations: 0 };
+export async function runScheduled(
+  controller: ScheduledController,
+  env: Env,
+): Promise<{ dueIntegrations: number; requeuedDeliveries: number }> {
+  const at = new Date(controller.scheduledTime);
+  const requeuedDeliveries = await requeueStalledDeliveries(database(env.DB), runtimeFor(env), at);
+  console.log(JSON.stringify({ level: "info", event: "cron_tick", cron: controller.cron, at: at.toISOString(), requeuedDeliveries }));
+  return { dueIntegrations: 0, requeuedDeliveries };
 }

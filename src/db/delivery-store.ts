@@ -157,3 +157,11 @@ export async function runDeliveryAttempts(db: Database, runId: string): Promise<
     error: r.error,
   }));
 }
+
+/** Deliveries never attempted although queued before `before` (their queue message was lost). */
+export async function stalledDeliveries(db: Database, before: string, limit: number): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(
+    sql`SELECT id FROM deliveries WHERE status = 'PENDING' AND attempts = 0 AND created_at < ${before} ORDER BY created_at LIMIT ${limit}`,
+  );
+  return rows.map((r) => r.id);
+}

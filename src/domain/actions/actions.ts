@@ -1,7 +1,9 @@
+import { z } from "zod";
 import { deleteActionStatement, findAction, listActions, type StoredAction, saveActionStatement } from "../../db/action-store";
 import { insertAuditStatements } from "../../db/audit-store";
 import { type Database, runBatchRows } from "../../db/client";
-import { conflict, notFound, versionMismatch } from "../../lib/errors";
+import { conflict, invalid, notFound, versionMismatch } from "../../lib/errors";
+import { zodDetails } from "../../lib/zod-details";
 import { forbidden } from "../access/guards";
 import type { Principal } from "../access/principal";
 import { auditOf } from "../audit/record";
@@ -123,4 +125,52 @@ export async function getAction(db: Database, p: Principal, identifier: string) 
 /** Actions, optionally of one blueprint, as `p` may see them. */
 export async function listActionViews(db: Database, p: Principal, blueprint?: string) {
   return (await listActions(db, blueprint)).map((a) => actionView(p, a));
+}
+
+const grantPatch = z.strictObject({
+  roles: z.array(z.string().max(200)).max(100).optional(),
+  users: z.array(z.string().max(254)).max(1000).optional(),
+  teams: z.array(z.string().max(200)).max(1000).optional(),
+  ownedByTeam: z.boolean({ error: "must be true or false" }).optional(),
+});
+const permissionsPatch = z.strictObject({
+  execute: grantPatch.optional(),
+  approve: grantPatch.omit({ ownedByTeam: true }).optional(),
+});
+
+/** Port's `GET /v1/actions/{id}/permissions`. */
+export async function getActionPermissions(db: Database, p: Principal, identifier: string) {
+  const action = await findAction(db, identifier);
+  if (!action) throw notFound(`Action '${identifier}'`);
+  requireManager(p, action.trigger.blueprintIdentifier, "read the permissions of");
+  return action.permissions;
+}
+
+/** Port's `PATCH /v1/actions/{id}/permissions`: fields left out keep their value. */
+export async function patchActionPermissions(db: Database, p: Principal, identifier: string, raw: unknown, ctx: WriteContext) {
+  const current = await findAction(db, identifier);
+  if (!current) throw notFound(`Action '${identifier}'`);
+  requireManager(p, current.trigger.blueprintIdentifier, "change the permissions of");
+  const parsed = permissionsPatch.safeParse(raw);
+  if (!parsed.success) throw invalid(zodDetails(parsed.error));
+  const { webhookDisabled: _w, version: _v, createdAt: _ca, createdBy: _cb, updatedAt: _ua, updatedBy: _ub, ...definition } = current;
+  const next: ActionDefinition = {
+    ...definition,
+    permissions: {
+      execute: { ...current.permissions.execute, ...parsed.data.execute },
+      approve: { ...current.permissions.approve, ...parsed.data.approve },
+    },
+  };
+  const [saved] = await db.$client.batch([
+    saveActionStatement(db, next, { actor: ctx.actor, at: ctx.now }, current.version),
+    ...insertAuditStatements(
+      db,
+      [auditOf(ctx, "UPDATE", "permissions", { entity: identifier, before: current.permissions, after: next.permissions })],
+      {
+        onlyIfChanged: true,
+      },
+    ),
+  ]);
+  if (saved?.meta.changes === 0) throw conflict("The action changed while its permissions were being saved; retry");
+  return next.permissions;
 }

@@ -1,6 +1,14 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { database } from "../../db/client";
-import { createAction, deleteAction, getAction, listActionViews, replaceAction } from "../../domain/actions/actions";
+import {
+  createAction,
+  deleteAction,
+  getAction,
+  getActionPermissions,
+  listActionViews,
+  patchActionPermissions,
+  replaceAction,
+} from "../../domain/actions/actions";
 import { startRun } from "../../domain/actions/start-run";
 import type { AppEnv } from "../../env";
 import { runtimeFor } from "../../platform/runtime";
@@ -151,5 +159,45 @@ actionsApi.openapi(
     });
     c.header("Location", `/v1/actions/runs/${run.id}`);
     return c.json({ ok: true as const, run }, 202);
+  },
+);
+
+const Permissions = z.looseObject({}).openapi("ActionPermissions", {
+  description: "{execute: {roles, users, teams, ownedByTeam}, approve: {roles, users, teams}}",
+});
+
+actionsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/{identifier}/permissions",
+    tags: ["Actions"],
+    summary: "Who may run and approve an action",
+    request: { params: IdParam },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true), permissions: Permissions }), "The permissions"), ...errorResponses },
+  }),
+  async (c) => {
+    const permissions = await getActionPermissions(database(c.env.DB), principalOf(c), c.req.valid("param").identifier);
+    return c.json({ ok: true as const, permissions }, 200);
+  },
+);
+
+actionsApi.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{identifier}/permissions",
+    tags: ["Actions"],
+    summary: "Change who may run and approve an action (omitted fields keep their value)",
+    request: { params: IdParam, body: jsonBody(Permissions) },
+    responses: { 200: jsonResponse(z.object({ ok: z.literal(true), permissions: Permissions }), "The new permissions"), ...errorResponses },
+  }),
+  async (c) => {
+    const permissions = await patchActionPermissions(
+      database(c.env.DB),
+      principalOf(c),
+      c.req.valid("param").identifier,
+      c.req.valid("json"),
+      writeContext(c),
+    );
+    return c.json({ ok: true as const, permissions }, 200);
   },
 );

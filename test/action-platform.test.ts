@@ -1,0 +1,86 @@
+import { createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import { runScheduled } from "../src/cron/scheduled";
+import { blueprintBody, callJson, createUserToken } from "./helpers";
+
+const receiver = inject("receiverUrl");
+
+async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 8000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function action(identifier: string, extra: Record<string, unknown> = {}) {
+  return {
+    identifier,
+    title: identifier,
+    trigger: { type: "self-service", operation: "CREATE", blueprintIdentifier: "app", userInputs: { properties: {} } },
+    invocationMethod: { type: "WEBHOOK", url: `${receiver}/hook/${identifier}` },
+    ...extra,
+  };
+}
+
+describe("action permissions API (Port's /v1/actions/{id}/permissions)", () => {
+  it("reads and patches execute/approve grants; fields left out keep their value; only managers may", async () => {
+    expect((await callJson("POST", "/v1/blueprints", blueprintBody("app"))).status).toBe(201);
+    expect((await callJson("POST", "/v1/actions", action("deploy_app"))).status).toBe(201);
+    const before = await callJson<{ permissions: { execute: { roles: string[] }; approve: { roles: string[] } } }>(
+      "GET",
+      "/v1/actions/deploy_app/permissions",
+    );
+    expect(before.body.permissions.execute.roles).toEqual(["Admin", "app-moderator"]);
+    const patched = await callJson<{ permissions: { execute: { roles: string[]; teams: string[] }; approve: { roles: string[] } } }>(
+      "PATCH",
+      "/v1/actions/deploy_app/permissions",
+      { execute: { teams: ["platform"] } },
+    );
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body.permissions.execute).toMatchObject({ roles: ["Admin", "app-moderator"], teams: ["platform"] });
+    const bad = await callJson<{ error: { details: { path: string }[] } }>("PATCH", "/v1/actions/deploy_app/permissions", {
+      execute: { roles: "Admin" },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0]?.path).toBe("execute.roles");
+    const member = await createUserToken("dev@portal.test", { roles: ["Member"] });
+    const denied = await callJson(
+      "PATCH",
+      "/v1/actions/deploy_app/permissions",
+      { execute: { roles: ["Member"] } },
+      { authorization: `Bearer ${member}` },
+    );
+    expect(denied.status).toBe(403);
+    const version = await callJson<{ action: { version: number } }>("GET", "/v1/actions/deploy_app");
+    expect(version.body.action.version).toBe(2);
+  });
+});
+
+describe("the cron sweep", () => {
+  it("queues again a delivery whose queue message was lost, and it is then delivered", async () => {
+    expect((await callJson("POST", "/v1/actions", action("sweep_app"))).status).toBe(201);
+    const run = await callJson<{ run: { id: string } }>("POST", "/v1/actions/sweep_app/runs", { properties: {} });
+    expect(run.status).toBe(202);
+    const id = run.body.run.id;
+    await eventually(async () => (await callJson<{ attempts: unknown[] }>("GET", `/v1/actions/runs/${id}`)).body.attempts.length > 0);
+    // Simulate a send that never reached the queue: the delivery is back to "stored, never attempted", long ago.
+    await env.DB.prepare("DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE run_id = ?)").bind(id).run();
+    await env.DB.prepare("UPDATE deliveries SET status = 'PENDING', attempts = 0, created_at = '2026-01-01T00:00:00.000Z' WHERE run_id = ?")
+      .bind(id)
+      .run();
+    const controller = createScheduledController({ scheduledTime: new Date(), cron: "*/5 * * * *" });
+    expect(await runScheduled(controller, env)).toEqual({ dueIntegrations: 0, requeuedDeliveries: 1 });
+    const attempts = await eventually(async () => {
+      const got = await callJson<{ attempts: { outcome: string }[] }>("GET", `/v1/actions/runs/${id}`);
+      return got.body.attempts.length > 0 ? got.body.attempts : null;
+    });
+    expect(attempts.map((a) => a.outcome)).toEqual(["delivered"]);
+    const arrivals = (await (await fetch(`${receiver}/received/sweep_app`)).json()) as { headers: Record<string, string> }[];
+    expect(arrivals).toHaveLength(2);
+    expect(arrivals[0]?.headers["webhook-id"]).toBe(arrivals[1]?.headers["webhook-id"]);
+  }, 20_000);
+});
