@@ -35,6 +35,22 @@ export interface RunState {
   endedAt: string | null;
 }
 
+/** Only the mutable part of a run record: what its RunObject keeps and streams (never inputs or context). */
+export function runStateOf(run: RunState): RunState {
+  return {
+    status: run.status,
+    statusLabel: run.statusLabel,
+    summary: run.summary,
+    links: run.links,
+    externalRunId: run.externalRunId,
+    approval: run.approval,
+    logCount: run.logCount,
+    revision: run.revision,
+    updatedAt: run.updatedAt,
+    endedAt: run.endedAt,
+  };
+}
+
 /** A run's summary row. `inputs` may hold `{"$encrypted": …}` values; `context` is what payloads render from. */
 export interface RunRecord extends RunState {
   id: string;

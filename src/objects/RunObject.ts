@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type AuditRecord, insertAuditStatements } from "../db/audit-store";
 import { database, runBatch, type Statement } from "../db/client";
 import { insertDeliveryStatement } from "../db/delivery-store";
-import { type ApprovalDecision, type RunState, updateRunStateStatement } from "../db/run-store";
+import { type ApprovalDecision, type RunState, runStateOf, updateRunStateStatement } from "../db/run-store";
 import { newDeliveryId } from "../domain/actions/ids";
 import {
   applyDecision,
@@ -83,13 +83,15 @@ export class RunObject extends DurableObject<Env> implements RunControl {
 
   async init(seed: RunSeed): Promise<void> {
     if (this.read<RunSeed>("seed")) return;
-    this.write("seed", seed);
-    this.write("state", seed.state);
+    // Only the mutable state is kept and streamed: inputs and the payload context stay in D1.
+    const state = runStateOf(seed.state);
+    this.write("seed", { ...seed, state });
+    this.write("state", state);
     const now = Date.parse(seed.state.updatedAt);
     if (seed.state.status === "WAITING_FOR_APPROVAL" && seed.approvalExpiresAt)
       this.setDeadline("approval", Date.parse(seed.approvalExpiresAt));
     else this.setDeadline("timeout", now + seed.timeoutMinutes * 60_000);
-    this.append("run", seed.state, seed.state.updatedAt);
+    this.append("run", state, state.updatedAt);
     await this.rearm();
   }
 

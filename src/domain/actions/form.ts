@@ -95,7 +95,8 @@ export async function resolveForm(ui: UserInputs, submittedRaw: Record<string, u
   const order = inputOrder(ui);
   const submitted: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(submittedRaw)) {
-    const input = ui.properties[name];
+    // Own keys only: an input called "toString" must not find Object.prototype's method.
+    const input = Object.hasOwn(ui.properties, name) ? ui.properties[name] : undefined;
     if (!input) problems.push({ path: `properties.${name}`, message: "is not an input of this action" });
     else if (entityInputBlueprint(input))
       submitted[name] = Array.isArray(value) ? value.map(entityIdentifierOf) : entityIdentifierOf(value);

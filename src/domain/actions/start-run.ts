@@ -2,7 +2,7 @@ import { findAction, type StoredAction, usersMatching } from "../../db/action-st
 import { insertAuditStatements } from "../../db/audit-store";
 import { type Database, runBatch, type Statement } from "../../db/client";
 import { type DeliveryKind, insertDeliveryStatement } from "../../db/delivery-store";
-import { insertRunStatement, type RunApproval, type RunRecord } from "../../db/run-store";
+import { insertRunStatement, type RunApproval, type RunRecord, runStateOf } from "../../db/run-store";
 import { existingTeams } from "../../db/team-store";
 import { findUserByEmail } from "../../db/user-store";
 import { encryptText } from "../../lib/encryption";
@@ -221,7 +221,7 @@ export async function startRun(
   await runtime.run(runId).init({
     runId,
     requester: p.email,
-    state: run,
+    state: runStateOf(run),
     timeoutMinutes: action.runTimeoutMinutes,
     approvalExpiresAt: approval?.expiresAt ?? null,
     onApproval: approval ? target : null,

@@ -33,7 +33,7 @@ const ActionBody = z.looseObject({}).openapi("Action", {
 const ActionResult = z.object({ ok: z.literal(true), action: z.looseObject({}) });
 const IdParam = z.object({ identifier: z.string().openapi({ param: { name: "identifier", in: "path" }, example: "scaffold_service" }) });
 const RunBody = z
-  .object({
+  .strictObject({
     properties: z.record(z.string(), z.unknown(), { error: "must be an object of input values" }).default({}),
     entity: z.string({ error: "must be an entity identifier" }).optional(),
   })

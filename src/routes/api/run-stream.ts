@@ -7,5 +7,7 @@ import type { Env } from "../../env";
 export async function runStream(env: Env, runId: string, after: string | null): Promise<Response> {
   const stub = env.RUNS.get(env.RUNS.idFromName(runId));
   const headers = after !== null && /^\d+$/.test(after) ? { "last-event-id": after } : undefined;
-  return stub.fetch(new Request("https://run/stream", headers ? { headers } : {}));
+  const res = await stub.fetch(new Request("https://run/stream", headers ? { headers } : {}));
+  // A Durable Object's response has immutable headers; copy it so middleware (security headers) can add its own.
+  return new Response(res.body, res);
 }
