@@ -2,19 +2,10 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { runScheduled } from "../src/cron/scheduled";
+import { eventually } from "./actions-helpers";
 import { blueprintBody, callJson, createUserToken } from "./helpers";
 
 const receiver = inject("receiverUrl");
-
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 8000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function action(identifier: string, extra: Record<string, unknown> = {}) {
   return {

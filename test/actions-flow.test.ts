@@ -1,19 +1,10 @@
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, inject, it } from "vitest";
+import { eventually } from "./actions-helpers";
 import { blueprintBody, callJson } from "./helpers";
 
 const receiver = inject("receiverUrl");
-
-async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 8000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function received(key: string): Promise<{ headers: Record<string, string>; body: string }[]> {
   return (await fetch(`${receiver}/received/${key}`)).json();
