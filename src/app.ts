@@ -7,9 +7,12 @@ import { handleError, handleNotFound } from "./middleware/errors";
 import { jsonBodyGuard } from "./middleware/json-body";
 import { requestIdMiddleware } from "./middleware/request-id";
 import { api } from "./routes/api";
+import { actionBuilderPages } from "./routes/ui/action-builder";
+import { actionPages } from "./routes/ui/actions";
 import { authPages } from "./routes/ui/auth";
 import { catalogPages } from "./routes/ui/catalog";
 import { docsPages } from "./routes/ui/docs";
+import { runPages } from "./routes/ui/runs";
 import { searchPages } from "./routes/ui/search";
 import { settingsPages } from "./routes/ui/settings";
 
@@ -43,6 +46,9 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", authPages);
   app.route("/", catalogPages);
   app.route("/", searchPages);
+  app.route("/", actionBuilderPages);
+  app.route("/", actionPages);
+  app.route("/", runPages);
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

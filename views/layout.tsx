@@ -13,7 +13,7 @@ export interface Viewer {
  * The page shell: head, navigation and main column. Scripts come from our own /vendor (no CDN), so the
  * portal works offline and under a strict Content-Security-Policy.
  */
-export function Layout(props: { title: string; viewer?: Viewer | undefined; children: Child }) {
+export function Layout(props: { title: string; viewer?: Viewer | undefined; scripts?: string[]; children: Child }) {
   const viewer = props.viewer;
   return (
     <>
@@ -28,6 +28,10 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; chil
           {/* htmx without eval or inline script execution, so the strict Content-Security-Policy holds. */}
           <meta name="htmx-config" content='{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false}' />
           <script src="/vendor/htmx.min.js" defer />
+          {/* Page-specific htmx extensions (e.g. SSE on the run page), after htmx itself. */}
+          {(props.scripts ?? []).map((src) => (
+            <script src={src} defer />
+          ))}
         </head>
         <body hx-boost="true" hx-headers={viewer ? JSON.stringify({ "X-CSRF-Token": viewer.csrfToken }) : undefined}>
           <header class="topbar">
@@ -36,6 +40,13 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; chil
             </a>
             <nav>
               <a href="/">Catalog</a>
+              {viewer ? (
+                <>
+                  <a href="/self-service">Self-service</a>
+                  <a href="/runs">Runs</a>
+                  <a href="/approvals">Approvals</a>
+                </>
+              ) : null}
               {viewer?.isAdmin ? <a href="/audit">Audit log</a> : null}
               <a href="/docs/api">API</a>
             </nav>

@@ -1,4 +1,5 @@
 import type { Blueprint } from "../../src/domain/catalog/types";
+import { type ActionLink, CreateActionButtons } from "../components/action-panel";
 import { EntityTable, type TableResult } from "../components/entity-table";
 import { FilterBar, FilterRows } from "../components/filter-bar";
 import { columnsOf, fieldsOf, shownColumns, type TableState } from "../components/table-state";
@@ -29,7 +30,7 @@ export function BlueprintTableFragment(props: BlueprintTableProps) {
 }
 
 /** A blueprint's entities as a table with a filter bar, sortable columns, a column chooser and keyset pages. */
-export function BlueprintPage(props: BlueprintTableProps & { viewer?: Viewer | undefined }) {
+export function BlueprintPage(props: BlueprintTableProps & { viewer?: Viewer | undefined; createActions?: ActionLink[] }) {
   const { blueprint, state } = props;
   const fields = fieldsOf(blueprint);
   const columns = shownColumns(blueprint, state);
@@ -43,6 +44,7 @@ export function BlueprintPage(props: BlueprintTableProps & { viewer?: Viewer | u
       <p class="muted">
         identifier <code>{blueprint.identifier}</code> · version {blueprint.version}
       </p>
+      <CreateActionButtons actions={props.createActions ?? []} />
       <FilterBar
         blueprint={blueprint.identifier}
         fields={fields}

@@ -1,6 +1,7 @@
 import type { RelationLink } from "../../src/db/entity-store";
 import type { Blueprint, Entity, PropertyDefinition } from "../../src/domain/catalog/types";
 import { relativeTime } from "../../src/lib/relative-time";
+import { type ActionLink, EntityActionsPanel } from "../components/action-panel";
 import { PropertyValue } from "../components/property-value";
 import { Layout, type Viewer } from "../layout";
 import { entityHref } from "./blueprint-page";
@@ -85,6 +86,8 @@ export function EntityPage(props: {
   entity: Entity;
   outgoing: RelationLink[];
   incoming: RelationLink[];
+  /** DAY-2 / DELETE actions the viewer may run on this entity. */
+  actions?: ActionLink[];
 }) {
   const { blueprint, entity } = props;
   return (
@@ -102,6 +105,7 @@ export function EntityPage(props: {
         by {entity.updatedBy}
         {entity.team.length > 0 ? ` · team ${entity.team.join(", ")}` : ""}
       </p>
+      <EntityActionsPanel actions={props.actions ?? []} entity={entity.identifier} />
       <h2>Properties</h2>
       <dl class="props">
         {Object.entries(blueprint.schema.properties).map(([key, def]) => (

@@ -15,6 +15,7 @@ import type { Entity } from "../../domain/catalog/types";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../lib/errors";
 import { accessOf, principalOf } from "../api/common";
+import { actionsForEntity, createActionsOf } from "./action-support";
 import { viewerOf } from "./viewer";
 
 /** The catalog pages: home, a blueprint's entities, one entity, the audit log. */
@@ -61,8 +62,9 @@ catalogPages.get("/blueprints/:blueprint", async (c) => {
     c.header("HX-Push-Url", tableHref(blueprint.identifier, state, { from: state.from }));
     return c.html(<BlueprintTableFragment blueprint={blueprint} state={state} result={result} />);
   }
+  const createActions = await createActionsOf(db, access, blueprint.identifier);
   return c.html(
-    <BlueprintPage viewer={viewerOf(c)} blueprint={blueprint} state={state} result={result} />,
+    <BlueprintPage viewer={viewerOf(c)} blueprint={blueprint} state={state} result={result} createActions={createActions} />,
     result.errors.length > 0 ? 400 : 200,
   );
 });
@@ -79,6 +81,7 @@ catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
   const db = database(c.env.DB);
   const access = await accessOf(c);
   const result = await getVisibleEntity(db, access, c.req.param("blueprint"), c.req.param("identifier"), true);
+  const actions = await actionsForEntity(db, access, result.blueprint.identifier, result.entity.identifier);
   return c.html(
     <EntityPage
       viewer={viewerOf(c)}
@@ -86,6 +89,7 @@ catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
       entity={result.entity}
       outgoing={result.related?.outgoing ?? []}
       incoming={result.related?.incoming ?? []}
+      actions={actions}
     />,
   );
 });
