@@ -33,13 +33,14 @@ function toAction(row: ActionRow): StoredAction {
 
 /** Every action, optionally only those offered on one blueprint, by title. */
 export async function listActions(db: Database, blueprint?: string): Promise<StoredAction[]> {
-  const where = blueprint === undefined ? sql`1 = 1` : sql`blueprint = ${blueprint}`;
+  const where =
+    blueprint === undefined ? sql`trigger_type = 'self-service'` : sql`trigger_type = 'self-service' AND blueprint = ${blueprint}`;
   const rows = await db.all<ActionRow>(sql`SELECT * FROM actions WHERE ${where} ORDER BY title COLLATE NOCASE, identifier`);
   return rows.map(toAction);
 }
 
 export async function findAction(db: Database, identifier: string): Promise<StoredAction | null> {
-  const row = await db.get<ActionRow>(sql`SELECT * FROM actions WHERE identifier = ${identifier}`);
+  const row = await db.get<ActionRow>(sql`SELECT * FROM actions WHERE identifier = ${identifier} AND trigger_type = 'self-service'`);
   return row ? toAction(row) : null;
 }
 
@@ -76,6 +77,11 @@ export function saveActionStatement(
                version = version + 1, updated_at = ${stamp.at}, updated_by = ${stamp.actor}
         WHERE identifier = ${action.identifier} AND version = ${expectedVersion}`,
   );
+}
+
+/** Whether any action or automation already uses the identifier (they share one namespace, as in Port). */
+export async function identifierTaken(db: Database, identifier: string): Promise<boolean> {
+  return (await db.get(sql`SELECT 1 AS x FROM actions WHERE identifier = ${identifier}`)) !== undefined;
 }
 
 export function deleteActionStatement(db: Database, identifier: string): Statement {

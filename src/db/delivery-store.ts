@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { type Database, type Statement, statement } from "./client";
 
-export type DeliveryKind = "RUN" | "UPSERT_ENTITY" | "APPROVAL_NOTIFICATION";
+export type DeliveryKind = "RUN" | "UPSERT_ENTITY" | "DELETE_ENTITY" | "APPROVAL_NOTIFICATION" | "SUBSCRIPTION";
 export type DeliveryStatus = "PENDING" | "DELIVERED" | "FAILED";
 
 export interface DeliveryRecord {

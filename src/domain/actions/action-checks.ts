@@ -4,7 +4,7 @@ import { resolveQuery } from "../catalog/search/query";
 import type { Blueprint } from "../catalog/types";
 import { expressionProblem } from "../expressions/expression";
 import { templateProblems } from "../expressions/template";
-import type { ActionDefinition, UserInput } from "./definition";
+import type { ActionDefinition, Invocation, UserInput } from "./definition";
 
 /** Replaces `{jqQuery}` rule values with a placeholder so the rest of a dataset query can be checked. */
 export function withoutJqValues(node: unknown, placeholder: unknown = ""): unknown {
@@ -113,18 +113,27 @@ export function checkAction(action: ActionDefinition, blueprints: Map<string, Bl
       problems.push(...queryProblems(query, [bp], [...blueprints.values()], "trigger.condition"));
     }
   }
-  const invocation = action.invocationMethod;
+  problems.push(...invocationProblems(action.invocationMethod, blueprints));
+  if (problems.length > 0) throw invalid(problems);
+}
+
+/** Problems with an invocation method: templates that do not compile, blueprints that do not exist. */
+export function invocationProblems(invocation: Invocation, blueprints: Map<string, Blueprint>): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const missing = (bp: string | undefined) => {
+    if (bp !== undefined && !blueprints.has(bp)) {
+      problems.push({ path: "invocationMethod.blueprintIdentifier", message: `blueprint '${bp}' does not exist` });
+    }
+  };
   if (invocation.type === "WEBHOOK") {
     problems.push(...templateProblems(invocation.body, "invocationMethod.body"));
     problems.push(...templateProblems(invocation.headers, "invocationMethod.headers"));
-  } else {
-    if (!blueprints.has(invocation.blueprintIdentifier)) {
-      problems.push({
-        path: "invocationMethod.blueprintIdentifier",
-        message: `blueprint '${invocation.blueprintIdentifier}' does not exist`,
-      });
-    }
+  } else if (invocation.type === "UPSERT_ENTITY") {
+    missing(invocation.blueprintIdentifier);
     problems.push(...templateProblems(invocation.mapping, "invocationMethod.mapping"));
+  } else {
+    missing(invocation.blueprintIdentifier);
+    problems.push(...templateProblems(invocation.entityIdentifier, "invocationMethod.entityIdentifier"));
   }
-  if (problems.length > 0) throw invalid(problems);
+  return problems;
 }

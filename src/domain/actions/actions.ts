@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { deleteActionStatement, findAction, listActions, type StoredAction, saveActionStatement } from "../../db/action-store";
+import {
+  deleteActionStatement,
+  findAction,
+  identifierTaken,
+  listActions,
+  type StoredAction,
+  saveActionStatement,
+} from "../../db/action-store";
 import { insertAuditStatements } from "../../db/audit-store";
 import { type Database, runBatchRows } from "../../db/client";
 import { conflict, invalid, notFound, versionMismatch } from "../../lib/errors";
@@ -46,7 +53,7 @@ async function insertAction(db: Database, action: ActionDefinition, ctx: WriteCo
 export async function createAction(db: Database, p: Principal, raw: unknown, blueprints: Map<string, Blueprint>, ctx: WriteContext) {
   const action = parse(raw, blueprints);
   requireManager(p, action.trigger.blueprintIdentifier, "create");
-  if (await findAction(db, action.identifier)) {
+  if (await identifierTaken(db, action.identifier)) {
     throw conflict(`Action '${action.identifier}' already exists; PUT /v1/actions/${action.identifier} replaces it`);
   }
   await insertAction(db, action, ctx);
@@ -67,7 +74,7 @@ export async function importActions(
   const unchanged: string[] = [];
   for (const raw of raws) {
     const action = parse(raw, blueprints);
-    if (await findAction(db, action.identifier)) unchanged.push(action.identifier);
+    if (await identifierTaken(db, action.identifier)) unchanged.push(action.identifier);
     else {
       await insertAction(db, action, ctx);
       created.push(action.identifier);

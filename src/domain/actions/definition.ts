@@ -124,9 +124,17 @@ const upsertSchema = z.strictObject({
   mapping: mappingSchema,
 });
 
+/** Deletes an entity (the triggering one unless `entityIdentifier`, a template, names another). */
+const deleteSchema = z.strictObject({
+  type: z.literal("DELETE_ENTITY"),
+  blueprintIdentifier: z.string().optional(),
+  entityIdentifier: z.string().max(1000).optional(),
+  deleteDependents: z.boolean().default(false),
+});
+
 const UNSUPPORTED_METHODS = ["GITHUB", "GITLAB", "AZURE_DEVOPS", "KAFKA", "JENKINS"];
 
-const invocationSchema = z.unknown().transform((raw, ctx) => {
+export const invocationSchema = z.unknown().transform((raw, ctx) => {
   const type = (raw as { type?: unknown } | null)?.type;
   if (typeof type === "string" && UNSUPPORTED_METHODS.includes(type)) {
     ctx.addIssue({
@@ -136,9 +144,10 @@ const invocationSchema = z.unknown().transform((raw, ctx) => {
     });
     return z.NEVER;
   }
-  const schema = type === "UPSERT_ENTITY" ? upsertSchema : type === "WEBHOOK" ? webhookSchema : null;
+  const schema =
+    type === "UPSERT_ENTITY" ? upsertSchema : type === "WEBHOOK" ? webhookSchema : type === "DELETE_ENTITY" ? deleteSchema : null;
   if (!schema) {
-    ctx.addIssue({ code: "custom", path: ["type"], message: "must be WEBHOOK or UPSERT_ENTITY" });
+    ctx.addIssue({ code: "custom", path: ["type"], message: "must be WEBHOOK, UPSERT_ENTITY or DELETE_ENTITY" });
     return z.NEVER;
   }
   const parsed = schema.safeParse(raw);
@@ -150,7 +159,8 @@ const invocationSchema = z.unknown().transform((raw, ctx) => {
 });
 export type WebhookInvocation = z.infer<typeof webhookSchema>;
 export type UpsertInvocation = z.infer<typeof upsertSchema>;
-export type Invocation = WebhookInvocation | UpsertInvocation;
+export type DeleteInvocation = z.infer<typeof deleteSchema>;
+export type Invocation = WebhookInvocation | UpsertInvocation | DeleteInvocation;
 
 const grantSchema = z.strictObject({
   roles: z.array(z.string().max(200)).max(100).default([]),

@@ -12,6 +12,7 @@ import {
 import { findRun, type RunRecord } from "../../db/run-store";
 import { retryDelaySeconds } from "../../lib/backoff";
 import { signatureHeaders } from "../../lib/webhook-signature";
+import { deleteFromRun } from "./delete-run";
 import { approvalRequest, type OutgoingRequest, runRequest } from "./payload";
 import type { RunRuntime } from "./runtime";
 import { upsertFromRun } from "./upsert-run";
@@ -80,10 +81,13 @@ async function readExcerpt(response: Response, limit: number): Promise<string> {
   return text.length > limit ? `${text.slice(0, limit)}…` : text;
 }
 
-/** Runs an UPSERT_ENTITY delivery: no HTTP, the catalog write itself is the attempt. */
-async function deliverUpsert(db: Database, runtime: RunRuntime, d: DeliveryRecord, run: RunRecord): Promise<DeliveryOutcome> {
+/** Runs an UPSERT_ENTITY or DELETE_ENTITY delivery: no HTTP, the catalog write itself is the attempt. */
+async function deliverCatalogWrite(db: Database, runtime: RunRuntime, d: DeliveryRecord, run: RunRecord): Promise<DeliveryOutcome> {
   const started = Date.now();
-  const result = await upsertFromRun(db, run, runtime.encryptionSecret);
+  const result: { ok: boolean; summary: string; entity?: { blueprint: string; identifier: string } } =
+    d.kind === "UPSERT_ENTITY"
+      ? await upsertFromRun(db, run, runtime.encryptionSecret)
+      : await deleteFromRun(db, run, runtime.encryptionSecret);
   const at = new Date().toISOString();
   await record(
     db,
@@ -123,7 +127,7 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
   if (d?.status !== "PENDING") return { kind: "ack" };
   const run = d.runId ? await findRun(db, d.runId) : null;
   if (!run) return refuse(db, runtime, d, "The run of this delivery no longer exists");
-  if (d.kind === "UPSERT_ENTITY") return deliverUpsert(db, runtime, d, run);
+  if (d.kind === "UPSERT_ENTITY" || d.kind === "DELETE_ENTITY") return deliverCatalogWrite(db, runtime, d, run);
 
   let request: OutgoingRequest | null;
   if (d.kind === "APPROVAL_NOTIFICATION") request = approvalRequest(run, settings.portalUrl);

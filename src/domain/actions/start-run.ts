@@ -9,13 +9,13 @@ import { encryptText } from "../../lib/encryption";
 import { AppError, conflict, type ErrorDetail, invalid, notFound } from "../../lib/errors";
 import { type CatalogAccess, getVisibleEntity, ownersOfEntity, searchScopeFor } from "../access/authorized-catalog";
 import { forbidden } from "../access/guards";
-import { search } from "../catalog/search/search";
 import type { Entity } from "../catalog/types";
 import { decideExecute } from "./action-permissions";
-import type { UserInput } from "./definition";
+import type { Invocation, UserInput } from "./definition";
 import { resolveEntityInputs } from "./entity-inputs";
 import { type FormContext, resolveForm } from "./form";
 import { newDeliveryId, newRunId } from "./ids";
+import { meetsCondition } from "./offered";
 import { runView } from "./run-view";
 import type { RunRuntime } from "./runtime";
 
@@ -44,18 +44,12 @@ async function targetOf(db: Database, access: CatalogAccess, action: StoredActio
   }
   if (request.entity === undefined) throw invalid([{ path: "entity", message: `a ${op} action runs on an entity: name one of '${bp}'` }]);
   const { entity } = await getVisibleEntity(db, access, bp, request.entity, false);
-  const condition = action.trigger.condition;
-  if (condition) {
-    const { type: _type, ...query } = condition;
-    const rules = [query, { property: "$identifier", operator: "=", value: entity.identifier }];
-    const hit = await search(db, searchScopeFor(access, now), { query: { combinator: "and", rules }, limit: 1 }, bp);
-    if (hit.total === 0) {
-      throw new AppError(
-        422,
-        "condition_not_met",
-        `'${action.title}' is not offered on '${entity.identifier}': the entity does not meet the action's condition`,
-      );
-    }
+  if (!(await meetsCondition(db, access, action.trigger, entity.identifier, now))) {
+    throw new AppError(
+      422,
+      "condition_not_met",
+      `'${action.title}' is not offered on '${entity.identifier}': the entity does not meet the action's condition`,
+    );
   }
   return entity;
 }
@@ -117,9 +111,10 @@ async function approvalFor(db: Database, action: StoredAction, requester: string
   return { type, approvers, decisions: [], expiresAt };
 }
 
-function deliveryKindOf(action: StoredAction): { kind: DeliveryKind; url: string | null } {
-  const m = action.invocationMethod;
-  return m.type === "WEBHOOK" ? { kind: "RUN", url: m.url } : { kind: "UPSERT_ENTITY", url: null };
+/** The delivery an invocation needs: an HTTP call for WEBHOOK, a catalog write for the others. */
+export function deliveryKindOf(invocation: Invocation): { kind: DeliveryKind; url: string | null } {
+  if (invocation.type === "WEBHOOK") return { kind: "RUN", url: invocation.url };
+  return { kind: invocation.type, url: null };
 }
 
 /**
@@ -160,7 +155,7 @@ export async function startRun(
   const at = meta.now.toISOString();
   const approval = await approvalFor(db, action, p.email, meta.now);
   const runId = newRunId(meta.now);
-  const target = deliveryKindOf(action);
+  const target = deliveryKindOf(action.invocationMethod);
   const run: RunRecord = {
     id: runId,
     action: action.identifier,

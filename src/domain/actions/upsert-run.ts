@@ -44,7 +44,7 @@ export async function upsertFromRun(
     "create",
     [{ raw: body, pathPrefix: "mapping" }],
     { upsert: true, merge: true, createMissingRelated: false },
-    { actor: run.requestedBy, origin: "ACTION", requestId: `run:${run.id}`, now: now.toISOString() },
+    { actor: run.requestedBy, origin: "ACTION", requestId: `run:${run.id}`, now: now.toISOString(), runId: run.id },
   );
   if (!outcome) return { ok: false, summary: "The mapping produced no entity" };
   if (!outcome.ok) {

@@ -92,6 +92,7 @@ export async function deleteEntity(
         before: toApiEntity(bp, entity),
         after: null,
         requestId: ctx.requestId,
+        runId: ctx.runId ?? null,
       })),
     ),
     ...deleteEntitiesStatements(db, [...doomed.keys()]),

@@ -203,6 +203,7 @@ async function attemptWrite(
       before: p.existing ? toApiEntity(blueprint, p.existing) : null,
       after: p.view,
       requestId: ctx.requestId,
+      runId: ctx.runId ?? null,
     }));
     await runBatch(db, [
       ...insertPlaceholdersStatements(db, placeholders),

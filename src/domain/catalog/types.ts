@@ -109,4 +109,6 @@ export interface WriteContext {
   origin: "API" | "UI" | "TEMPLATE" | "SYSTEM" | "ACTION";
   requestId: string;
   now: string;
+  /** The action run the write belongs to (UPSERT_ENTITY, DELETE_ENTITY, or a backend's `?run_id=`). */
+  runId?: string | undefined;
 }

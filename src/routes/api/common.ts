@@ -91,6 +91,8 @@ export function writeContext(c: Context<AppEnv>, origin?: WriteContext["origin"]
     origin: origin ?? (principal.via === "session" || principal.via === "cloudflare-access" ? "UI" : "API"),
     requestId: c.get("requestId"),
     now: new Date().toISOString(),
+    // Port's `?run_id=`: the write belongs to that run (checked by the run-link middleware first).
+    runId: c.req.query("run_id") || undefined,
   };
 }
 

@@ -1,17 +1,17 @@
 import type { Context } from "hono";
 import type { ActionLink } from "../../../views/components/action-panel";
 import type { Database } from "../../db/client";
-import { type CatalogAccess, getVisibleEntity, ownersOfEntity, searchScopeFor } from "../../domain/access/authorized-catalog";
+import { type CatalogAccess, getVisibleEntity, ownersOfEntity } from "../../domain/access/authorized-catalog";
 import type { Decision } from "../../domain/access/decisions";
 import type { Principal } from "../../domain/access/principal";
 import { decideExecute } from "../../domain/actions/action-permissions";
 import { type getAction, listActionViews } from "../../domain/actions/actions";
 import type { ActionDefinition } from "../../domain/actions/definition";
 import type { FormContext } from "../../domain/actions/form";
-import { search } from "../../domain/catalog/search/search";
+import { meetsCondition as meetsActionCondition } from "../../domain/actions/offered";
 import type { Entity } from "../../domain/catalog/types";
 import type { AppEnv } from "../../env";
-import { AppError, type ErrorDetail } from "../../lib/errors";
+import type { ErrorDetail } from "../../lib/errors";
 
 /** Helpers shared by the action and run pages (and the catalog pages' action panels). */
 
@@ -59,25 +59,9 @@ export async function targetEntity(db: Database, access: CatalogAccess, action: 
   return (await getVisibleEntity(db, access, action.trigger.blueprintIdentifier, identifier, false)).entity;
 }
 
-/** Does the entity meet the action's trigger condition? (The same search start-run makes.) */
+/** Does the entity meet the action's condition? (The domain's answer; re-exported for the pages.) */
 export async function meetsCondition(db: Database, access: CatalogAccess, action: ActionView, identifier: string): Promise<boolean> {
-  const condition = action.trigger.condition;
-  if (!condition) return true;
-  const { type: _type, ...query } = condition;
-  const rules = [query, { property: "$identifier", operator: "=", value: identifier }];
-  try {
-    const hit = await search(
-      db,
-      searchScopeFor(access, new Date()),
-      { query: { combinator: "and", rules }, limit: 1 },
-      action.trigger.blueprintIdentifier,
-    );
-    return hit.total > 0;
-  } catch (error) {
-    // A condition the search cannot run offers the action nowhere, as start-run would refuse it.
-    if (error instanceof AppError && error.status === 400) return false;
-    throw error;
-  }
+  return meetsActionCondition(db, access, action.trigger, identifier);
 }
 
 function linkOf(a: ActionView): ActionLink {
