@@ -1,4 +1,4 @@
-// `npm run bench`: bulk entity creation through the API versus the same rows written straight into SQLite.
+// `npm run bench:bulk` (and the first half of `npm run bench`): bulk entity creation through the API versus the same rows written straight into SQLite.
 //
 // 1. Snapshots the app into a temporary dir (so edits elsewhere in the checkout cannot restart the Worker
 //    mid-run), applies the D1 migrations into a fresh persistence dir there, and starts `wrangler dev`
@@ -62,7 +62,7 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.help) {
-  console.log("usage: npm run bench -- [--n 10000] [--chunk 1000] [--seed 42] [--keep]");
+  console.log("usage: npm run bench:bulk -- [--n 10000] [--chunk 1000] [--seed 42] [--keep]");
   process.exit(0);
 }
 const N = positiveInt("--n", opts.n);

@@ -98,6 +98,8 @@ export class Stack {
       PORTAL_ADMIN_EMAIL: "bench-admin@portal.test",
       PORTAL_CLIENT_ID: BENCH_CLIENT_ID,
       PORTAL_CLIENT_SECRET: `epcs_${randomBytes(24).toString("hex")}`,
+      /** Signs webhook deliveries (Standard Webhooks `whsec_<base64>`); bench/actions.mjs verifies them. */
+      WEBHOOK_SIGNING_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
     };
     /** The Authorization header for API calls (null while the Worker lets anonymous calls through). */
     this.auth = { header: null, token: null, renewAt: Infinity };
