@@ -1,8 +1,12 @@
+// First: zod schemas get `.openapi()` only if they are created after this extension loads, and domain
+// modules (imported through the middleware below) create some at import time.
+import "@hono/zod-openapi";
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "./env";
 import { authenticate, requireSignedIn } from "./middleware/authenticate";
 import { csrfProtection } from "./middleware/csrf";
+import { dispatchEventsAfterChanges } from "./middleware/dispatch-events";
 import { handleError, handleNotFound } from "./middleware/errors";
 import { jsonBodyGuard } from "./middleware/json-body";
 import { requestIdMiddleware } from "./middleware/request-id";
@@ -39,6 +43,7 @@ export function createApp(): Hono<AppEnv> {
   app.use(authenticate());
   app.use(csrfProtection());
   app.use(requireSignedIn());
+  app.use(dispatchEventsAfterChanges());
   app.use("/v1/*", jsonBodyGuard());
   app.route("/v1", api);
   app.route("/docs", docsPages);

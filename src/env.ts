@@ -40,10 +40,11 @@ export interface Env {
   CF_ACCESS_JWKS?: string;
 }
 
-/** A delivery queue message: only an id, so a retry re-reads current state from D1. */
-export interface DeliveryMessage {
-  deliveryId: string;
-}
+/**
+ * A queue message: a delivery to attempt, or a claimed range of events to dispatch. Only ids, so a retry
+ * re-reads current state from D1.
+ */
+export type DeliveryMessage = { deliveryId: string } | { eventRange: { after: number; to: number } };
 
 /** Per-request values set by middleware. */
 export interface AppVariables {

@@ -1,17 +1,9 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  runDurableObjectAlarm,
-  runInDurableObject,
-} from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { runScheduled } from "../src/cron/scheduled";
 import type { DeliveryMessage } from "../src/env";
 import worker from "../src/index";
-import type { TimerObject } from "../src/objects/TimerObject";
 import { call, callJson } from "./helpers";
 
 describe("request guards", () => {
@@ -43,16 +35,6 @@ describe("request guards", () => {
 });
 
 describe("Worker entry points", () => {
-  it("TimerObject arms an alarm for the due time and records when it fired", async () => {
-    const stub = env.TIMERS.get(env.TIMERS.idFromName("service/x/expiresAt"));
-    const due = new Date(Date.now() + 3600_000).toISOString();
-    await stub.arm(due);
-    const alarm = await runInDurableObject(stub, (_: TimerObject, state) => state.storage.getAlarm());
-    expect(alarm).toBe(Date.parse(due));
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect(await stub.firedAt()).toMatch(/^\d{4}-/);
-  });
-
   it("the delivery consumer acknowledges each message on its own", async () => {
     const batch = createMessageBatch<DeliveryMessage>("portal-deliveries", [
       { id: "m1", timestamp: new Date(), attempts: 1, body: { deliveryId: "d1" } },

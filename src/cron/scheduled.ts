@@ -1,10 +1,12 @@
 import { database } from "../db/client";
 import { requeueStalledDeliveries } from "../domain/actions/stalled";
+import { kickDispatch } from "../domain/events/dispatch";
 import type { Env } from "../env";
 import { runtimeFor } from "../platform/runtime";
 
 /**
- * Cron Trigger entry point: queues again webhook deliveries whose queue message was lost. Scheduled sync
+ * Cron Trigger entry point: queues again webhook deliveries whose queue message was lost, and dispatches
+ * events a request did not get to hand on. Scheduled sync
  * will hand due integrations to the queue here once integrations exist. The tick is logged so operators
  * can see the trigger work.
  */
@@ -13,7 +15,11 @@ export async function runScheduled(
   env: Env,
 ): Promise<{ dueIntegrations: number; requeuedDeliveries: number }> {
   const at = new Date(controller.scheduledTime);
-  const requeuedDeliveries = await requeueStalledDeliveries(database(env.DB), runtimeFor(env), at);
+  const db = database(env.DB);
+  const runtime = runtimeFor(env);
+  const requeuedDeliveries = await requeueStalledDeliveries(db, runtime, at);
+  // A backstop: events are normally handed on right after each change.
+  await kickDispatch(db, runtime);
   console.log(JSON.stringify({ level: "info", event: "cron_tick", cron: controller.cron, at: at.toISOString(), requeuedDeliveries }));
   return { dueIntegrations: 0, requeuedDeliveries };
 }

@@ -6,8 +6,20 @@ export interface AuditRecord {
   at: string;
   actor: string;
   origin: string;
-  action: "CREATE" | "UPDATE" | "DELETE" | "DENIED" | "APPROVE" | "DECLINE" | "ATTEMPT";
-  resourceType: "blueprint" | "entity" | "user" | "team" | "credential" | "permissions" | "session" | "action" | "run" | "delivery";
+  action: "CREATE" | "UPDATE" | "DELETE" | "DENIED" | "APPROVE" | "DECLINE" | "ATTEMPT" | "EXPIRED";
+  resourceType:
+    | "blueprint"
+    | "entity"
+    | "user"
+    | "team"
+    | "credential"
+    | "permissions"
+    | "session"
+    | "action"
+    | "run"
+    | "delivery"
+    | "automation"
+    | "subscription";
   blueprint: string | null;
   entity: string | null;
   before: unknown;
@@ -15,6 +27,8 @@ export interface AuditRecord {
   requestId: string;
   /** The action run this change belongs to, if any. */
   runId?: string | null | undefined;
+  /** Makes the row exactly-once: a second row with the same key is silently not written. */
+  dedupeKey?: string | null | undefined;
 }
 
 export interface StoredAudit extends AuditRecord {
@@ -39,15 +53,17 @@ export function insertAuditStatements(db: Database, records: AuditRecord[], opts
     af: r.after === null || r.after === undefined ? null : JSON.stringify(r.after),
     rq: r.requestId,
     ru: r.runId ?? null,
+    dk: r.dedupeKey ?? null,
   }));
   return jsonChunks(rows).map((chunk) =>
     statement(
       db,
       sql`
-      INSERT INTO audit_log (at, actor, origin, action, resource_type, blueprint, entity, before, after, request_id, run_id)
+      INSERT INTO audit_log (at, actor, origin, action, resource_type, blueprint, entity, before, after, request_id, run_id, dedupe_key)
       SELECT j.value->>'at', j.value->>'ac', j.value->>'o', j.value->>'a', j.value->>'rt', j.value->>'b', j.value->>'e',
-             j.value->>'bf', j.value->>'af', j.value->>'rq', j.value->>'ru'
-      FROM json_each(${chunk}) j ${opts.onlyIfChanged ? sql`WHERE changes() > 0` : sql``}`,
+             j.value->>'bf', j.value->>'af', j.value->>'rq', j.value->>'ru', j.value->>'dk'
+      FROM json_each(${chunk}) j ${opts.onlyIfChanged ? sql`WHERE changes() > 0` : sql`WHERE true`}
+      ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING`,
     ),
   );
 }

@@ -8,6 +8,9 @@ export interface DeliveryRecord {
   id: string;
   kind: DeliveryKind;
   runId: string | null;
+  /** For SUBSCRIPTION deliveries: the event (audit row id) and the subscription. */
+  eventId: number | null;
+  subscriptionId: string | null;
   url: string | null;
   status: DeliveryStatus;
   attempts: number;
@@ -31,6 +34,8 @@ interface DeliveryRow {
   id: string;
   kind: DeliveryKind;
   run_id: string | null;
+  event_id: number | null;
+  subscription_id: string | null;
   url: string | null;
   status: DeliveryStatus;
   attempts: number;
@@ -44,6 +49,8 @@ function toDelivery(r: DeliveryRow): DeliveryRecord {
     id: r.id,
     kind: r.kind,
     runId: r.run_id,
+    eventId: r.event_id,
+    subscriptionId: r.subscription_id,
     url: r.url,
     status: r.status,
     attempts: r.attempts,
@@ -55,12 +62,20 @@ function toDelivery(r: DeliveryRow): DeliveryRecord {
 
 export function insertDeliveryStatement(
   db: Database,
-  d: { id: string; kind: DeliveryKind; runId: string | null; url: string | null; at: string },
+  d: {
+    id: string;
+    kind: DeliveryKind;
+    runId: string | null;
+    url: string | null;
+    at: string;
+    eventId?: number | undefined;
+    subscriptionId?: string | undefined;
+  },
 ): Statement {
   return statement(
     db,
-    sql`INSERT INTO deliveries (id, kind, run_id, url, status, attempts, created_at, updated_at)
-        VALUES (${d.id}, ${d.kind}, ${d.runId}, ${d.url}, 'PENDING', 0, ${d.at}, ${d.at})`,
+    sql`INSERT INTO deliveries (id, kind, run_id, url, status, attempts, created_at, updated_at, event_id, subscription_id)
+        VALUES (${d.id}, ${d.kind}, ${d.runId}, ${d.url}, 'PENDING', 0, ${d.at}, ${d.at}, ${d.eventId ?? null}, ${d.subscriptionId ?? null})`,
   );
 }
 
@@ -164,4 +179,12 @@ export async function stalledDeliveries(db: Database, before: string, limit: num
     sql`SELECT id FROM deliveries WHERE status = 'PENDING' AND attempts = 0 AND created_at < ${before} ORDER BY created_at LIMIT ${limit}`,
   );
   return rows.map((r) => r.id);
+}
+
+/** A subscription's deliveries with their last result, newest first (the events page). */
+export async function eventDeliveries(db: Database, eventIds: number[]): Promise<DeliveryRecord[]> {
+  const rows = await db.all<DeliveryRow>(
+    sql`SELECT * FROM deliveries WHERE event_id IN (SELECT value FROM json_each(${JSON.stringify(eventIds)})) ORDER BY created_at DESC`,
+  );
+  return rows.map(toDelivery);
 }

@@ -16,8 +16,10 @@ import {
   TERMINAL,
 } from "../domain/actions/run-state";
 import type { RunControl, RunLogLine, RunOutcome, RunSeed, TransitionMeta } from "../domain/actions/runtime";
+import { kickDispatch } from "../domain/events/dispatch";
 import type { Env } from "../env";
 import { encodeEvent, type RunEvent } from "../lib/sse";
+import { runtimeFor } from "../platform/runtime";
 
 type Deadline = "timeout" | "approval";
 
@@ -233,6 +235,8 @@ export class RunObject extends DurableObject<Env> implements RunControl {
       if (next) await this.commit(state, next, meta);
     }
     await this.rearm();
+    // No request follows an alarm: hand the run's change (an event) on from here.
+    if (due.length > 0) await kickDispatch(database(this.env.DB), runtimeFor(this.env));
   }
 
   /** `GET /stream` (Last-Event-ID or ?after=): every event after that id, then live ones until the run ends. */

@@ -1,30 +1,89 @@
 import { DurableObject } from "cloudflare:workers";
+import { insertAuditStatements } from "../db/audit-store";
+import { findBlueprint } from "../db/blueprint-store";
+import { database, runBatch } from "../db/client";
+import { findEntities } from "../db/entity-store";
+import { toApiEntity } from "../domain/catalog/entity-shape";
+import { kickDispatch } from "../domain/events/dispatch";
 import type { Env } from "../env";
+import { runtimeFor } from "../platform/runtime";
+
+/** What a timer is armed for. */
+interface Armed {
+  blueprint: string;
+  identifier: string;
+  property: string;
+  value: string;
+}
 
 /**
- * One object per entity timer property. It holds the due time and arms the alarm for it; expiry
- * handling (re-reading the entity, emitting TIMER_PROPERTY_EXPIRED once) arrives with timers.
+ * One object per entity timer property (`idFromName("<blueprint>/<identifier>/<property>")`). It arms its
+ * alarm at the property's time. Alarms are at-least-once and the entity may have changed since, so on wake
+ * it re-reads the entity from D1: a timer whose value moved is re-armed for the new value; one still due
+ * emits TIMER_PROPERTY_EXPIRED — an audit row with a dedupe key per value, so even an alarm that runs twice
+ * (or a re-arm of an already expired value) emits it exactly once.
+ *
+ * Storage (key-value): `armed` {blueprint, identifier, property, value}; `firedFor` the last value expired.
  */
 export class TimerObject extends DurableObject<Env> {
-  /** Arms (or re-arms) the alarm for `dueAt` (ISO date-time). */
-  async arm(dueAt: string): Promise<void> {
-    await this.ctx.storage.put("dueAt", dueAt);
-    await this.ctx.storage.setAlarm(Date.parse(dueAt));
+  async arm(timer: Armed): Promise<void> {
+    await this.ctx.storage.put("armed", timer);
+    await this.ctx.storage.setAlarm(Math.max(Date.parse(timer.value), Date.now()));
   }
 
   async disarm(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.delete("dueAt");
+    await this.ctx.storage.delete("armed");
   }
 
-  /** When the alarm last fired, if it has. */
-  async firedAt(): Promise<string | undefined> {
-    return this.ctx.storage.get<string>("firedAt");
+  /** What the timer is armed for, and the last value that expired (for the page and tests). */
+  async status(): Promise<{ armed: Armed | null; firedFor: string | null; alarm: number | null }> {
+    return {
+      armed: (await this.ctx.storage.get<Armed>("armed")) ?? null,
+      firedFor: (await this.ctx.storage.get<string>("firedFor")) ?? null,
+      alarm: await this.ctx.storage.getAlarm(),
+    };
   }
 
   override async alarm(): Promise<void> {
-    const dueAt = await this.ctx.storage.get<string>("dueAt");
-    await this.ctx.storage.put("firedAt", new Date().toISOString());
-    console.log(JSON.stringify({ level: "info", event: "timer_fired", dueAt }));
+    const armed = await this.ctx.storage.get<Armed>("armed");
+    if (!armed) return;
+    const db = database(this.env.DB);
+    const [blueprint, [stored]] = await Promise.all([
+      findBlueprint(db, armed.blueprint),
+      findEntities(db, armed.blueprint, [armed.identifier]),
+    ]);
+    const value = stored?.properties[armed.property];
+    if (!blueprint || !stored || typeof value !== "string" || value === "") {
+      // The entity or its timer is gone (its change will disarm us too): nothing to expire.
+      await this.ctx.storage.delete("armed");
+      return;
+    }
+    // The value moved since we were armed (a missed change): follow it; still in the future means wait.
+    if (value !== armed.value) await this.ctx.storage.put("armed", { ...armed, value });
+    if (Date.parse(value) > Date.now()) {
+      await this.ctx.storage.setAlarm(Date.parse(value));
+      return;
+    }
+    const now = new Date().toISOString();
+    await runBatch(db, [
+      ...insertAuditStatements(db, [
+        {
+          at: now,
+          actor: "timer",
+          origin: "SYSTEM",
+          action: "EXPIRED",
+          resourceType: "entity",
+          blueprint: armed.blueprint,
+          entity: armed.identifier,
+          before: { property: armed.property, value },
+          after: toApiEntity(blueprint, stored),
+          requestId: `timer:${armed.blueprint}/${armed.identifier}/${armed.property}`,
+          dedupeKey: `timer:${armed.blueprint}:${armed.identifier}:${armed.property}:${value}`,
+        },
+      ]),
+    ]);
+    await this.ctx.storage.put("firedFor", value);
+    await kickDispatch(db, runtimeFor(this.env));
   }
 }

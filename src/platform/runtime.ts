@@ -1,14 +1,18 @@
 import type { DeliverySettings } from "../domain/actions/deliver";
-import type { RunControl, RunRuntime } from "../domain/actions/runtime";
+import type { RunControl, RunRuntime, TimerControl } from "../domain/actions/runtime";
 import type { Env } from "../env";
 
-/** The actions runtime on Cloudflare: RunObject Durable Objects and the delivery queue. */
+/** The runtime on Cloudflare: RunObject and TimerObject Durable Objects and the delivery queue. */
 export function runtimeFor(env: Env): RunRuntime {
   return {
     run: (runId) => env.RUNS.get(env.RUNS.idFromName(runId)) as unknown as RunControl,
     async enqueue(deliveryIds) {
       if (deliveryIds.length === 0) return;
       await env.DELIVERIES.sendBatch(deliveryIds.map((deliveryId) => ({ body: { deliveryId } })));
+    },
+    timer: (name) => env.TIMERS.get(env.TIMERS.idFromName(name)) as unknown as TimerControl,
+    async enqueueEvents(range) {
+      await env.DELIVERIES.send({ eventRange: range });
     },
     encryptionSecret: env.AUTH_SIGNING_KEY ?? "",
   };

@@ -1,19 +1,25 @@
 import { z } from "zod";
 import { database } from "../db/client";
 import { deadLetter, deliver } from "../domain/actions/deliver";
+import { kickDispatch, processEvents } from "../domain/events/dispatch";
 import type { DeliveryMessage, Env } from "../env";
 import { deliverySettings, runtimeFor } from "../platform/runtime";
 
-const deliveryMessage = z.object({ deliveryId: z.string().min(1) });
+const queueMessage = z.union([
+  z.object({ deliveryId: z.string().min(1) }),
+  z.object({ eventRange: z.object({ after: z.number().int().nonnegative(), to: z.number().int().positive() }) }),
+]);
 
 /** Queue names as declared in wrangler.toml. */
 export const DELIVERY_QUEUE = "portal-deliveries";
 export const DELIVERY_DLQ = "portal-deliveries-dlq";
 
 /**
- * Consumes webhook delivery messages, each on its own (one slow backend does not hold up the batch): an
- * attempt per message, acked or retried with its own delay. Messages from the dead-letter queue fail their
- * delivery and run. A malformed message is acked: retrying it cannot make it valid.
+ * Consumes the queue, each message on its own (one slow backend does not hold up the batch): a delivery
+ * attempt, acked or retried with its own delay; or a range of events to dispatch (retried soon when it
+ * fails; processing is idempotent). Messages from the dead-letter queue fail their delivery and run. A
+ * malformed message is acked: retrying it cannot make it valid. Changes made here (catalog writes, runs)
+ * are events too, so the batch ends by handing new events on.
  */
 export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   const db = database(env.DB);
@@ -21,27 +27,35 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
   const settings = deliverySettings(env);
   await Promise.all(
     batch.messages.map(async (message) => {
-      const parsed = deliveryMessage.safeParse(message.body);
+      const parsed = queueMessage.safeParse(message.body);
       if (!parsed.success) {
-        console.warn(JSON.stringify({ level: "warn", event: "delivery_malformed", messageId: message.id }));
+        console.warn(JSON.stringify({ level: "warn", event: "queue_message_malformed", messageId: message.id }));
         message.ack();
         return;
       }
-      const { deliveryId } = parsed.data;
+      const body = parsed.data;
       try {
-        if (batch.queue === DELIVERY_DLQ) {
-          await deadLetter(db, runtime, deliveryId);
+        if ("eventRange" in body) {
+          // A dead-lettered range cannot be processed better later; it is logged for an operator.
+          if (batch.queue !== DELIVERY_DLQ) await processEvents(db, runtime, body.eventRange.after, body.eventRange.to);
+          else console.error(JSON.stringify({ level: "error", event: "event_range_dead_lettered", ...body.eventRange }));
           message.ack();
           return;
         }
-        const outcome = await deliver(db, runtime, settings, deliveryId);
+        if (batch.queue === DELIVERY_DLQ) {
+          await deadLetter(db, runtime, body.deliveryId);
+          message.ack();
+          return;
+        }
+        const outcome = await deliver(db, runtime, settings, body.deliveryId);
         if (outcome.kind === "ack") message.ack();
         else message.retry({ delaySeconds: outcome.delaySeconds });
       } catch (error) {
-        // Our own failure (D1 unavailable, …): retry soon; the delivery row still says PENDING.
-        console.error(JSON.stringify({ level: "error", event: "delivery_error", deliveryId, error: String(error) }));
+        // Our own failure (D1 unavailable, …): retry soon; deliveries stay PENDING, events are re-processable.
+        console.error(JSON.stringify({ level: "error", event: "queue_message_error", body, error: String(error) }));
         message.retry({ delaySeconds: 10 });
       }
     }),
   );
+  await kickDispatch(db, runtime);
 }

@@ -9,9 +9,12 @@ import {
   findDelivery,
   recordAttemptStatements,
 } from "../../db/delivery-store";
+import { findEvent } from "../../db/event-store";
 import { findRun, type RunRecord } from "../../db/run-store";
+import { disableSubscription } from "../../db/subscription-store";
 import { retryDelaySeconds } from "../../lib/backoff";
 import { signatureHeaders } from "../../lib/webhook-signature";
+import { eventPayload, toPortalEvent } from "../events/event";
 import { deleteFromRun } from "./delete-run";
 import { approvalRequest, type OutgoingRequest, runRequest } from "./payload";
 import type { RunRuntime } from "./runtime";
@@ -125,23 +128,24 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
   const d = await findDelivery(db, deliveryId);
   // Unknown, or already finished: a duplicate queue message. Acknowledge it; nothing is sent twice.
   if (d?.status !== "PENDING") return { kind: "ack" };
-  const run = d.runId ? await findRun(db, d.runId) : null;
-  if (!run) return refuse(db, runtime, d, "The run of this delivery no longer exists");
-  if (d.kind === "UPSERT_ENTITY" || d.kind === "DELETE_ENTITY") return deliverCatalogWrite(db, runtime, d, run);
-
+  let run: RunRecord | null = null;
   let request: OutgoingRequest | null;
-  if (d.kind === "APPROVAL_NOTIFICATION") request = approvalRequest(run, settings.portalUrl);
-  else {
-    const rendered = await runRequest(run, runtime.encryptionSecret);
-    if ("problems" in rendered) {
-      return refuse(
-        db,
-        runtime,
-        d,
-        `The action's webhook template failed: ${rendered.problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
-      );
+  if (d.kind === "SUBSCRIPTION") {
+    request = await subscriptionRequest(db, d);
+    if (!request) return refuse(db, runtime, d, "The event of this delivery no longer exists");
+  } else {
+    run = d.runId ? await findRun(db, d.runId) : null;
+    if (!run) return refuse(db, runtime, d, "The run of this delivery no longer exists");
+    if (d.kind === "UPSERT_ENTITY" || d.kind === "DELETE_ENTITY") return deliverCatalogWrite(db, runtime, d, run);
+    if (d.kind === "APPROVAL_NOTIFICATION") request = approvalRequest(run, settings.portalUrl);
+    else {
+      const rendered = await runRequest(run, runtime.encryptionSecret);
+      if ("problems" in rendered) {
+        const why = rendered.problems.map((p) => `${p.path}: ${p.message}`).join("; ");
+        return refuse(db, runtime, d, `The action's webhook template failed: ${why}`);
+      }
+      request = rendered;
     }
-    request = rendered;
   }
   if (!request) return refuse(db, runtime, d, "The action has no approval webhook");
   if (!settings.signingSecret)
@@ -187,7 +191,7 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
     return { kind: "retry", delaySeconds: retryDelaySeconds(attemptNo, null, settings.retry) };
   }
   const latencyMs = Date.now() - started;
-  const synchronized = d.kind === "RUN" && (run.context.invocation as { synchronized?: boolean }).synchronized === true;
+  const synchronized = d.kind === "RUN" && (run?.context.invocation as { synchronized?: boolean } | undefined)?.synchronized === true;
   const excerpt = await readExcerpt(response, synchronized ? 16 * EXCERPT_BYTES : EXCERPT_BYTES);
   const status = response.status;
   const base = {
@@ -200,7 +204,7 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
   const result = `HTTP ${status}`;
   if (status >= 200 && status < 300) {
     await record(db, d, { ...base, outcome: "delivered" }, "DELIVERED", result);
-    if (synchronized) await runtime.run(run.id).deliveryFinished({ result: { ok: true, summary: excerpt } }, SYSTEM);
+    if (synchronized && run) await runtime.run(run.id).deliveryFinished({ result: { ok: true, summary: excerpt } }, SYSTEM);
     return { kind: "ack" };
   }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {
@@ -210,7 +214,10 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
   const host = hostOf(request.url);
   if (status === 410) {
     await record(db, d, { ...base, outcome: "gone" }, "FAILED", result);
-    if (d.kind === "RUN") {
+    if (d.kind === "SUBSCRIPTION" && d.subscriptionId) {
+      await disableSubscription(db, d.subscriptionId, `${host} answered 410 Gone at ${sentAt.toISOString()}`);
+    }
+    if (d.kind === "RUN" && run) {
       await disableWebhook(db, run.action, `${host} answered 410 Gone at ${sentAt.toISOString()}`);
       await runtime
         .run(run.id)
@@ -222,13 +229,21 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
     return { kind: "ack" };
   }
   await record(db, d, { ...base, outcome: "failed" }, "FAILED", result);
-  if (d.kind === "RUN") {
+  if (d.kind === "RUN" && run) {
     const why = synchronized
       ? excerpt
       : `Your backend at ${host} refused the webhook with HTTP ${status}${excerpt ? `: ${excerpt.slice(0, 200)}` : ""}`;
     await runtime.run(run.id).deliveryFinished(synchronized ? { result: { ok: false, summary: why } } : { failure: why }, SYSTEM);
   }
   return { kind: "ack" };
+}
+
+/** A subscription delivery's request: the event as subscribers receive it. */
+async function subscriptionRequest(db: Database, d: DeliveryRecord): Promise<OutgoingRequest | null> {
+  const row = d.eventId === null ? null : await findEvent(db, d.eventId);
+  const event = row ? toPortalEvent(row) : null;
+  if (!event || !d.url) return null;
+  return { url: d.url, method: "POST", headers: {}, body: JSON.stringify(eventPayload(event)) };
 }
 
 function span(fromIso: string, toIso: string): string {

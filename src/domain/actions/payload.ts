@@ -19,12 +19,15 @@ export async function templateContext(run: RunRecord, encryptionSecret: string):
       inputs[name] = await decryptText(encryptionSecret, INPUT_ENCRYPTION, String((value as { $encrypted: unknown }).$encrypted));
     } else inputs[name] = name in picked ? picked[name] : value;
   }
+  const event = (run.context.event ?? null) as { diff?: unknown; context?: unknown } | null;
   return {
     inputs,
     entity: run.context.entity ?? null,
     trigger: run.context.trigger,
     action: run.context.action,
     run: { id: run.id },
+    // Automation runs: the event that started them (Port's `.event`), and its diff and context at the top too.
+    ...(event ? { event, diff: event.diff ?? null, context: event.context ?? null } : {}),
   };
 }
 
@@ -39,6 +42,7 @@ function defaultBody(ctx: Record<string, unknown>, run: RunRecord): unknown {
     trigger: { by: trigger.by, origin: trigger.origin, at: trigger.at },
     context: { entity: entity?.identifier ?? null, blueprint: run.blueprint, runId: run.id },
     payload: { entity, action: ctx.action, properties: ctx.inputs },
+    ...(ctx.event ? { event: ctx.event } : {}),
   };
 }
 

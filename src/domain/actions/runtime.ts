@@ -50,9 +50,20 @@ export interface RunControl {
   logs(afterSeq: number): Promise<RunLogLine[]>;
 }
 
+/** The timer of one entity's timer property (a TimerObject in production). */
+export interface TimerControl {
+  /** Arms (or re-arms) the timer for `value`, an ISO date-time. */
+  arm(timer: { blueprint: string; identifier: string; property: string; value: string }): Promise<void>;
+  disarm(): Promise<void>;
+}
+
 export interface RunRuntime {
   run(runId: string): RunControl;
   enqueue(deliveryIds: string[]): Promise<void>;
+  /** The timer named `<blueprint>/<identifier>/<property>`. */
+  timer(name: string): TimerControl;
+  /** Hands a claimed range of events `(after, to]` to the queue for processing. */
+  enqueueEvents(range: { after: number; to: number }): Promise<void>;
   /** Key material for encrypted inputs (AUTH_SIGNING_KEY; HKDF gives each purpose its own key). */
   encryptionSecret: string;
 }

@@ -2,7 +2,7 @@ import { listAudit, type StoredAudit } from "../../db/audit-store";
 import type { Database } from "../../db/client";
 import { invalid } from "../../lib/errors";
 
-export const AUDIT_ACTIONS = ["CREATE", "UPDATE", "DELETE", "DENIED", "APPROVE", "DECLINE", "ATTEMPT"] as const;
+export const AUDIT_ACTIONS = ["CREATE", "UPDATE", "DELETE", "DENIED", "APPROVE", "DECLINE", "ATTEMPT", "EXPIRED"] as const;
 export const AUDIT_RESOURCE_TYPES = [
   "blueprint",
   "entity",
@@ -14,6 +14,8 @@ export const AUDIT_RESOURCE_TYPES = [
   "action",
   "run",
   "delivery",
+  "automation",
+  "subscription",
 ] as const;
 
 export interface AuditQuery {

@@ -2,6 +2,7 @@ import { findBlueprint, listBlueprints } from "../../db/blueprint-store";
 import type { Database } from "../../db/client";
 import { AppError, notFound } from "../../lib/errors";
 import { importActions } from "../actions/actions";
+import { importAutomations } from "../automations/automations";
 import { applyBlueprints } from "../catalog/blueprints";
 import { writeEntityBodies } from "../catalog/entity-write";
 import type { WriteContext } from "../catalog/types";
@@ -41,6 +42,7 @@ export interface TemplateResult {
   blueprints: { created: string[]; unchanged: string[] };
   entities: { created: number; unchanged: number };
   actions: { created: string[]; unchanged: string[] };
+  automations: { created: string[]; unchanged: string[] };
 }
 
 /**
@@ -83,11 +85,13 @@ export async function applyTemplate(db: Database, name: string, ctx: WriteContex
   }
   const blueprints = new Map((await listBlueprints(db)).map((b) => [b.identifier, b]));
   const actions = await importActions(db, template.actions ?? [], blueprints, ctx);
+  const automations = await importAutomations(db, template.automations ?? [], blueprints, ctx);
   return {
     template: name,
     blueprints: { created: missing.map((b) => String(b.identifier)), unchanged },
     entities: { created, unchanged: existing },
     actions,
+    automations,
   };
 }
 

@@ -9,4 +9,6 @@ export interface Template {
   entities: { blueprint: string; entity: Record<string, unknown> }[];
   /** Port-shaped self-service actions on the template's blueprints. */
   actions?: Record<string, unknown>[];
+  /** Port-shaped automations (created after the actions, which they may follow). */
+  automations?: Record<string, unknown>[];
 }

@@ -10,6 +10,7 @@ import {
   replaceAction,
 } from "../../domain/actions/actions";
 import { startRun } from "../../domain/actions/start-run";
+import { createAutomation } from "../../domain/automations/automations";
 import type { AppEnv } from "../../env";
 import { runtimeFor } from "../../platform/runtime";
 import {
@@ -68,7 +69,13 @@ actionsApi.openapi(
   }),
   async (c) => {
     const access = await accessOf(c);
-    const action = await createAction(database(c.env.DB), access.principal, c.req.valid("json"), access.blueprints, writeContext(c));
+    const body = c.req.valid("json") as { trigger?: { type?: unknown } };
+    const db = database(c.env.DB);
+    // Port creates automations through the same endpoint (an action whose trigger.type is "automation").
+    const action =
+      body.trigger?.type === "automation"
+        ? await createAutomation(db, access.principal, body, access.blueprints, writeContext(c))
+        : await createAction(db, access.principal, body, access.blueprints, writeContext(c));
     setVersionTag(c, action.version);
     return c.json({ ok: true as const, action }, 201);
   },

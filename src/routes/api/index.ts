@@ -4,6 +4,7 @@ import { accessApi, permissionsApi } from "./access";
 import { actionsApi } from "./actions";
 import { auditApi } from "./audit";
 import { authApi } from "./auth";
+import { automationsApi } from "./automations";
 import { blueprintsApi } from "./blueprints";
 import { validationHook } from "./common";
 import { entitiesApi } from "./entities";
@@ -12,6 +13,7 @@ import { searchApi } from "./search";
 import { teamsApi } from "./teams";
 import { templatesApi } from "./templates";
 import { usersApi } from "./users";
+import { eventsApi, webhooksApi } from "./webhooks";
 
 /** The JSON API under /v1, with its OpenAPI document generated from the same zod schemas. */
 export const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -29,6 +31,9 @@ api.route("/templates", templatesApi);
 // Runs first: `/actions/runs` must not be read as an action called "runs".
 api.route("/actions/runs", runsApi);
 api.route("/actions", actionsApi);
+api.route("/automations", automationsApi);
+api.route("/webhooks", webhooksApi);
+api.route("/events", eventsApi);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
