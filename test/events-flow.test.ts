@@ -66,3 +66,47 @@ describe("events end to end", () => {
     expect(e2?.automations).toEqual([expect.objectContaining({ note: "condition false", runId: null })]);
   }, 20_000);
 });
+
+describe("automations on derived values (beyond Port)", () => {
+  it("fires ENTITY_UPDATED when an aggregation changes because a related entity was created", async () => {
+    expect((await callJson("POST", "/v1/blueprints", blueprintBody("svc"))).status).toBe(201);
+    const deploy = blueprintBody("deploy", { relations: { service: { target: "svc", required: false, many: false } } });
+    expect((await callJson("POST", "/v1/blueprints", deploy)).status).toBe(201);
+    const withCount = await callJson("PUT", "/v1/blueprints/svc", {
+      ...blueprintBody("svc"),
+      aggregationProperties: {
+        deploys: { title: "Deploys", type: "number", target: "deploy", calculationSpec: { func: "count", calculationBy: "entities" } },
+      },
+    });
+    expect(withCount.status, JSON.stringify(withCount.body)).toBe(200);
+    const automation = await callJson("POST", "/v1/automations", {
+      identifier: "deploys_changed",
+      title: "Deploy count changed",
+      trigger: {
+        type: "automation",
+        event: { type: "ENTITY_UPDATED", blueprintIdentifier: "svc" },
+        condition: { type: "JQ", expressions: [".diff.after.properties.deploys > .diff.before.properties.deploys"], combinator: "and" },
+      },
+      invocationMethod: {
+        type: "WEBHOOK",
+        url: `${receiver}/hook/derived1`,
+        body: { svc: "{{ .entity.identifier }}", deploys: "{{ .diff.after.properties.deploys }}" },
+      },
+    });
+    expect(automation.status, JSON.stringify(automation.body)).toBe(201);
+    // The service's own write is its baseline (0 deploys); a new deploy raises the aggregation to 1.
+    expect((await callJson("POST", "/v1/blueprints/svc/entities", { identifier: "cart" })).status).toBe(201);
+    await eventually(async () => {
+      const got = await env.DB.prepare("SELECT derived FROM derived_snapshots WHERE blueprint = 'svc' AND identifier = 'cart'").first();
+      return got !== null;
+    });
+    expect((await callJson("POST", "/v1/blueprints/deploy/entities", { identifier: "d1", relations: { service: "cart" } })).status).toBe(
+      201,
+    );
+    const [hit] = await eventually(async () => {
+      const list = await arrivals("derived1");
+      return list.length > 0 ? list : null;
+    });
+    expect(JSON.parse(hit?.body ?? "{}")).toEqual({ svc: "cart", deploys: 1 });
+  }, 20_000);
+});

@@ -1,3 +1,4 @@
+import { insertAuditStatements } from "../../db/audit-store";
 import { listAutomations } from "../../db/automation-store";
 import { listBlueprints } from "../../db/blueprint-store";
 import { type Database, isConstraintRace, runBatch } from "../../db/client";
@@ -16,6 +17,7 @@ import {
   recordSkip,
   startAutomationRun,
 } from "../automations/trigger";
+import { derivedChanges, watchedBlueprints } from "./derived-changes";
 import { eventPayload, type PortalEvent, toPortalEvent } from "./event";
 import { subscribes } from "./subscriptions";
 import { applyTimerChanges } from "./timers";
@@ -93,9 +95,12 @@ export async function processEvents(db: Database, runtime: RunRuntime, after: nu
     if (!runs.has(id)) runs.set(id, await findRun(db, id));
     return runs.get(id) ?? null;
   };
+  const watched = watchedBlueprints(automations, bps);
   for (const e of events) {
     const bp = e.blueprint ? bps.get(e.blueprint) : undefined;
     if (bp) await applyTimerChanges(runtime, bp, e);
+    const derived = await derivedChanges(db, bps, watched, e);
+    await runBatch(db, [...derived.statements, ...insertAuditStatements(db, derived.audits)]);
     const run = await runOf(e.runId);
     const scope = await scopeOf(e, run);
     for (const a of automations) {
