@@ -109,14 +109,12 @@ export class RunObject extends DurableObject<Env> implements RunControl {
     auditAction: AuditRecord["action"] = "UPDATE",
   ) {
     const seed = this.read<RunSeed>("seed") as RunSeed;
+    // Decided here, synchronously, before any await: a concurrent transition sees this state.
     this.write("state", next);
-    this.append("run", next, next.updatedAt);
-    if (TERMINAL.has(next.status)) {
+    const terminal = TERMINAL.has(next.status);
+    if (terminal) {
       this.setDeadline("timeout", null);
       this.setDeadline("approval", null);
-      this.append("end", { status: next.status }, next.updatedAt);
-      for (const writer of this.subscribers) writer.close().catch(() => {});
-      this.subscribers.clear();
     } else if (next.status === "IN_PROGRESS") {
       this.setDeadline("approval", null);
       this.setDeadline("timeout", Date.parse(next.updatedAt) + seed.timeoutMinutes * 60_000);
@@ -141,7 +139,17 @@ export class RunObject extends DurableObject<Env> implements RunControl {
             },
           ]
         : [];
-    await runBatch(db, [updateRunStateStatement(db, seed.runId, next), ...extra, ...insertAuditStatements(db, audits)]);
+    try {
+      await runBatch(db, [updateRunStateStatement(db, seed.runId, next), ...extra, ...insertAuditStatements(db, audits)]);
+    } finally {
+      // Streamed after D1 has the transition, so a page reloading on this event reads it.
+      this.append("run", next, next.updatedAt);
+      if (terminal) {
+        this.append("end", { status: next.status }, next.updatedAt);
+        for (const writer of this.subscribers) writer.close().catch(() => {});
+        this.subscribers.clear();
+      }
+    }
   }
 
   private current(): { seed: RunSeed; state: RunState } | Refusal {

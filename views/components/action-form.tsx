@@ -1,5 +1,5 @@
 import type { UserInput, UserInputs } from "../../src/domain/actions/definition";
-import type { ResolvedForm } from "../../src/domain/actions/form";
+import { conditionInputs, type ResolvedForm } from "../../src/domain/actions/form";
 import { ActionField, CarriedValue, fieldId } from "./action-field";
 
 /** Everything the run form renders from: the resolved inputs, what each control shows, and problems. */
@@ -71,9 +71,11 @@ function Buttons(props: { model: ActionFormModel; base: string; last: boolean })
 }
 
 /**
- * The run form. Any change re-posts it to `/actions/:id/form` (the wrapper's hx-post) and the server
- * answers with the form re-rendered: visibility, requirements, enums and defaults recomputed. Hidden inputs
- * are not rendered, so their values are dropped. Submitting posts to `/actions/:id/runs`.
+ * The run form. A change to an input some condition reads re-posts it to `/actions/:id/form` (hx-post on
+ * that field's wrapper; htmx sends the whole form) and the server answers with the form re-rendered:
+ * visibility, requirements, enums and defaults recomputed. Other fields never re-render the form, so
+ * typing is not interrupted. Hidden inputs are not rendered, so their values are dropped. Submitting posts
+ * to `/actions/:id/runs`.
  */
 export function ActionForm(props: { model: ActionFormModel }) {
   const { model } = props;
@@ -91,6 +93,7 @@ export function ActionForm(props: { model: ActionFormModel }) {
         "hx-swap": "outerHTML",
         "hx-sync": "closest form:abort",
       };
+  const sources = conditionInputs(ui);
   const shown = resolved.order.filter((n) => resolved.visible.has(n));
   const fields = shown.filter((n) => onStep.has(n));
   return (
@@ -116,7 +119,7 @@ export function ActionForm(props: { model: ActionFormModel }) {
           </ul>
         </div>
       ) : null}
-      <div class="action-fields" {...live}>
+      <div class="action-fields">
         {model.entity !== null ? <input type="hidden" name="_entity" value={model.entity} /> : null}
         {fields.length === 0 ? (
           <p class="muted">{stepCount > 0 ? "Nothing to fill in on this step." : "This action has no inputs."}</p>
@@ -125,7 +128,7 @@ export function ActionForm(props: { model: ActionFormModel }) {
           const input = ui.properties[name] as UserInput;
           const text = model.texts[name] ?? "";
           if (!onStep.has(name)) return <CarriedValue name={name} input={input} value={resolved.values[name]} text={text} />;
-          return (
+          const field = (
             <ActionField
               actionId={model.actionId}
               name={name}
@@ -137,6 +140,13 @@ export function ActionForm(props: { model: ActionFormModel }) {
               text={text}
               errors={model.errors[name] ?? []}
             />
+          );
+          return sources.has(name) ? (
+            <div class="live-field" {...live}>
+              {field}
+            </div>
+          ) : (
+            field
           );
         })}
       </div>

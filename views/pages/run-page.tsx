@@ -182,7 +182,24 @@ export function RunPage(props: RunPageProps) {
             <AffectedEntity blueprint={e.blueprint} identifier={e.identifier} />
           ))}
         </ul>
+        {/* Deliveries and the audit trail change with the run: reloaded on each `run` event. */}
+        <div
+          id="run-history"
+          hx-get={props.live ? `/runs/${id}/history` : undefined}
+          hx-trigger={props.live ? "sse:run" : undefined}
+          hx-swap="innerHTML"
+        >
+          <RunHistory attempts={props.attempts} audits={props.audits} />
+        </div>
       </div>
+    </Layout>
+  );
+}
+
+/** A run's deliveries and (for admins) its audit trail: part of the page, and a fragment of its own. */
+export function RunHistory(props: { attempts: RunPageProps["attempts"]; audits: RunPageProps["audits"] }) {
+  return (
+    <>
       <h2>Deliveries</h2>
       <Attempts attempts={props.attempts} />
       {props.audits ? (
@@ -191,6 +208,6 @@ export function RunPage(props: RunPageProps) {
           <AuditTrail audits={props.audits} />
         </>
       ) : null}
-    </Layout>
+    </>
   );
 }

@@ -148,3 +148,29 @@ export async function resolveForm(ui: UserInputs, submittedRaw: Record<string, u
   }
   return { order, visible, required, allowed, values, problems };
 }
+
+/**
+ * The inputs some condition may read: every `dependsOn`, and every `.form.<name>` an expression mentions.
+ * Only a change to one of these can change the form, so only these re-render it live (re-rendering on
+ * every change would replace the form while the user types in the next field).
+ */
+export function conditionInputs(ui: UserInputs): Set<string> {
+  const names = new Set<string>();
+  const expressions: string[] = [];
+  const collect = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (value !== null && typeof value === "object") {
+      if (isJq(value)) expressions.push(value.jqQuery);
+      else Object.values(value).forEach(collect);
+    }
+  };
+  collect(ui.required);
+  for (const input of Object.values(ui.properties)) {
+    for (const dep of input.dependsOn ?? []) names.add(dep);
+    collect([input.visible, input.required, input.default, input.enum, input.dataset]);
+  }
+  for (const expression of expressions) {
+    for (const match of expression.matchAll(/\bform\.([A-Za-z0-9_@-]+)/g)) names.add(match[1] as string);
+  }
+  return names;
+}

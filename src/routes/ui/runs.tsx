@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { type RunListMode, RunListPage } from "../../../views/pages/run-list-page";
-import { RunPage } from "../../../views/pages/run-page";
+import { RunHistory, RunPage } from "../../../views/pages/run-page";
 import { database } from "../../db/client";
 import { RUN_STATUSES, type RunStatus } from "../../db/run-store";
 import { isAdmin } from "../../domain/access/principal";
@@ -44,6 +44,16 @@ async function renderRun(c: Context<AppEnv>, banner?: string, status: 200 | 403 
 }
 
 runPages.get("/runs/:id", (c) => renderRun(c));
+
+/** Deliveries and audit trail alone: the run page reloads them on every status change. */
+runPages.get("/runs/:id/history", async (c) => {
+  const db = database(c.env.DB);
+  const p = principalOf(c);
+  const id = c.req.param("id");
+  const details = await getRunDetails(db, p, id);
+  const audits = isAdmin(p) ? (await searchAuditLog(db, { runId: id, limit: AUDIT_LIMIT })).audits : null;
+  return c.html(<RunHistory attempts={details.attempts} audits={audits} />);
+});
 
 /** The run's live events as HTML fragments (see run-events.tsx); the same read check as the page. */
 runPages.get("/runs/:id/events", async (c) => {
