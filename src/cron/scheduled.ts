@@ -1,6 +1,6 @@
 import { database } from "../db/client";
 import { requeueStalledDeliveries } from "../domain/actions/stalled";
-import { kickDispatch } from "../domain/events/dispatch";
+import { kickDispatch, requeueStalledEventRanges } from "../domain/events/dispatch";
 import type { Env } from "../env";
 import { runtimeFor } from "../platform/runtime";
 
@@ -18,7 +18,8 @@ export async function runScheduled(
   const db = database(env.DB);
   const runtime = runtimeFor(env);
   const requeuedDeliveries = await requeueStalledDeliveries(db, runtime, at);
-  // A backstop: events are normally handed on right after each change.
+  // A backstop: events are normally handed on right after each change; ranges whose message was lost go again.
+  await requeueStalledEventRanges(db, runtime, at);
   await kickDispatch(db, runtime);
   console.log(JSON.stringify({ level: "info", event: "cron_tick", cron: controller.cron, at: at.toISOString(), requeuedDeliveries }));
   return { dueIntegrations: 0, requeuedDeliveries };

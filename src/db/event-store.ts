@@ -65,12 +65,29 @@ export async function claimEventRange(db: Database, limit: number): Promise<{ af
              (SELECT max(id) FROM (SELECT id FROM audit_log WHERE id > c.last_id AND ${EVENT_ROWS} ORDER BY id LIMIT ${limit})) AS next
       FROM dispatch_cursor c WHERE c.name = 'events'`);
     if (!cursor || cursor.next === null) return null;
+    // The range is recorded with the move, so a range whose queue message is lost can be queued again.
     const [moved] = await db.$client.batch([
       statement(db, sql`UPDATE dispatch_cursor SET last_id = ${cursor.next} WHERE name = 'events' AND last_id = ${cursor.last_id}`),
+      statement(
+        db,
+        sql`INSERT INTO dispatch_ranges (after_id, to_id, queued_at) SELECT ${cursor.last_id}, ${cursor.next}, ${new Date().toISOString()} WHERE changes() = 1`,
+      ),
     ]);
     if (moved?.meta.changes === 1) return { after: cursor.last_id, to: cursor.next };
   }
   return null;
+}
+
+/** Marks a claimed range processed. */
+export async function finishEventRange(db: Database, after: number): Promise<void> {
+  await db.run(sql`UPDATE dispatch_ranges SET done_at = ${new Date().toISOString()} WHERE after_id = ${after}`);
+}
+
+/** Claimed ranges still unprocessed although queued before `before` (their message was lost or keeps failing). */
+export async function stalledEventRanges(db: Database, before: string, limit: number): Promise<{ after: number; to: number }[]> {
+  return db.all(
+    sql`SELECT after_id AS after, to_id AS "to" FROM dispatch_ranges WHERE done_at IS NULL AND queued_at < ${before} ORDER BY after_id LIMIT ${limit}`,
+  );
 }
 
 /** The events with ids in `(after, to]`, oldest first. */

@@ -3,7 +3,7 @@ import { listAutomations } from "../../db/automation-store";
 import { listBlueprints } from "../../db/blueprint-store";
 import { type Database, isConstraintRace, runBatch } from "../../db/client";
 import { insertDeliveryStatement } from "../../db/delivery-store";
-import { claimEventRange, dispatchedStatement, eventsInRange } from "../../db/event-store";
+import { claimEventRange, dispatchedStatement, eventsInRange, finishEventRange, stalledEventRanges } from "../../db/event-store";
 import { findRun, type RunRecord } from "../../db/run-store";
 import { listSubscriptions, type Subscription } from "../../db/subscription-store";
 import { newDeliveryId } from "../actions/ids";
@@ -82,6 +82,18 @@ async function deliverToSubscription(db: Database, runtime: RunRuntime, s: Subsc
  */
 export async function processEvents(db: Database, runtime: RunRuntime, after: number, to: number): Promise<void> {
   const events = (await eventsInRange(db, after, to)).map(toPortalEvent).filter((e): e is PortalEvent => e !== null);
+  await processEach(db, runtime, events);
+  await finishEventRange(db, after);
+}
+
+/** Queues again claimed ranges not processed within `minutes` (the cron calls this). */
+export async function requeueStalledEventRanges(db: Database, runtime: RunRuntime, now: Date, minutes = 10): Promise<number> {
+  const ranges = await stalledEventRanges(db, new Date(now.getTime() - minutes * 60_000).toISOString(), 50);
+  for (const range of ranges) await runtime.enqueueEvents(range);
+  return ranges.length;
+}
+
+async function processEach(db: Database, runtime: RunRuntime, events: PortalEvent[]): Promise<void> {
   if (events.length === 0) return;
   const [automations, subscriptions, blueprints] = await Promise.all([
     listAutomations(db),
