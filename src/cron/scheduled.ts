@@ -1,6 +1,7 @@
 import { database } from "../db/client";
 import { requeueStalledDeliveries } from "../domain/actions/stalled";
 import { kickDispatch, requeueStalledEventRanges } from "../domain/events/dispatch";
+import { applyExpiredExemptions } from "../domain/scorecards/results";
 import type { Env } from "../env";
 import { runtimeFor } from "../platform/runtime";
 
@@ -21,6 +22,7 @@ export async function runScheduled(
   // A backstop: events are normally handed on right after each change; ranges whose message was lost go again.
   await requeueStalledEventRanges(db, runtime, at);
   await kickDispatch(db, runtime);
+  await applyExpiredExemptions(db, at);
   console.log(JSON.stringify({ level: "info", event: "cron_tick", cron: controller.cron, at: at.toISOString(), requeuedDeliveries }));
   return { dueIntegrations: 0, requeuedDeliveries };
 }

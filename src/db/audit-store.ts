@@ -19,7 +19,8 @@ export interface AuditRecord {
     | "run"
     | "delivery"
     | "automation"
-    | "subscription";
+    | "subscription"
+    | "scorecard";
   blueprint: string | null;
   entity: string | null;
   before: unknown;

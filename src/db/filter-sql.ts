@@ -145,6 +145,23 @@ export function filterSql(filter: Filter): SQL {
     }
     case "related":
       return relatedSql(filter);
+    case "compare": {
+      const scoped = sql`e.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))`;
+      const field = sql.raw(filter.field);
+      const op = sql.raw(filter.op);
+      const lookup = sql`SELECT a.entity_id FROM entity_values a
+        JOIN entity_values b ON b.entity_id = a.entity_id AND b.property = ${filter.right}
+        WHERE a.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)})) AND a.property = ${filter.left}
+          AND a.${field} ${op} b.${field}`;
+      return sql`(${scoped} AND e.id ${filter.negate ? sql`NOT IN` : sql`IN`} (${lookup}))`;
+    }
+    case "scorecard": {
+      const lookup = sql`SELECT entity_id FROM scorecard_results WHERE scorecard = ${filter.scorecard}
+        AND blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))
+        AND level IN (SELECT value FROM json_each(${json(filter.levels)}))`;
+      const scoped = sql`e.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))`;
+      return sql`(${scoped} AND e.id ${filter.negate ? sql`NOT IN` : sql`IN`} (${lookup}))`;
+    }
   }
 }
 

@@ -14,6 +14,9 @@ export function runtimeFor(env: Env): RunRuntime {
     async enqueueEvents(range) {
       await env.DELIVERIES.send({ eventRange: range });
     },
+    async enqueueScoring(chunk) {
+      await env.DELIVERIES.send({ scoring: chunk });
+    },
     encryptionSecret: env.AUTH_SIGNING_KEY ?? "",
   };
 }

@@ -2,12 +2,21 @@ import { z } from "zod";
 import { database } from "../db/client";
 import { deadLetter, deliver } from "../domain/actions/deliver";
 import { kickDispatch, processEvents } from "../domain/events/dispatch";
+import { rescoreChunk } from "../domain/scorecards/scorecards";
 import type { DeliveryMessage, Env } from "../env";
 import { deliverySettings, runtimeFor } from "../platform/runtime";
 
 const queueMessage = z.union([
   z.object({ deliveryId: z.string().min(1) }),
   z.object({ eventRange: z.object({ after: z.number().int().nonnegative(), to: z.number().int().positive() }) }),
+  z.object({
+    scoring: z.object({
+      blueprint: z.string(),
+      scorecard: z.string(),
+      afterId: z.number().int().nonnegative(),
+      toId: z.number().int().positive(),
+    }),
+  }),
 ]);
 
 /** Queue names as declared in wrangler.toml. */
@@ -35,6 +44,12 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
       }
       const body = parsed.data;
       try {
+        if ("scoring" in body) {
+          if (batch.queue !== DELIVERY_DLQ) await rescoreChunk(db, body.scoring);
+          else console.error(JSON.stringify({ level: "error", event: "scoring_dead_lettered", ...body.scoring }));
+          message.ack();
+          return;
+        }
         if ("eventRange" in body) {
           // A dead-lettered range cannot be processed better later; it is logged for an operator.
           if (batch.queue !== DELIVERY_DLQ) await processEvents(db, runtime, body.eventRange.after, body.eventRange.to);

@@ -64,6 +64,8 @@ export interface RunRuntime {
   timer(name: string): TimerControl;
   /** Hands a claimed range of events `(after, to]` to the queue for processing. */
   enqueueEvents(range: { after: number; to: number }): Promise<void>;
+  /** Queues rescoring of a blueprint's entities with ids in `(afterId, toId]` for one scorecard. */
+  enqueueScoring(chunk: { blueprint: string; scorecard: string; afterId: number; toId: number }): Promise<void>;
   /** Key material for encrypted inputs (AUTH_SIGNING_KEY; HKDF gives each purpose its own key). */
   encryptionSecret: string;
 }

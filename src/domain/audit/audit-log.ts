@@ -16,6 +16,7 @@ export const AUDIT_RESOURCE_TYPES = [
   "delivery",
   "automation",
   "subscription",
+  "scorecard",
 ] as const;
 
 export interface AuditQuery {

@@ -5,6 +5,7 @@ import { type EntityRecord, existingIdentifiers, findEntities, type RelationReco
 import { insertPlaceholdersStatements, replaceIndexStatements, upsertEntitiesStatements } from "../../db/entity-write-store";
 import { AppError, conflict, type ErrorDetail, invalid, notFound, versionMismatch } from "../../lib/errors";
 import { randomToken } from "../../lib/ids";
+import { scoreWrittenStatements } from "../scorecards/scorecards";
 import { calculationValueRecords, indexedCalculations } from "./derived/indexed-calculations";
 import { parseEntityInput } from "./entity-input";
 import { shapeRelations, toApiEntity } from "./entity-shape";
@@ -205,6 +206,13 @@ async function attemptWrite(
       requestId: ctx.requestId,
       runId: ctx.runId ?? null,
     }));
+    // Scorecard results are part of the same transaction: the entity's own level is current at once.
+    const scoring = await scoreWrittenStatements(
+      db,
+      blueprint,
+      accepted.map((p) => p.identifier),
+      ctx.now,
+    );
     await runBatch(db, [
       ...insertPlaceholdersStatements(db, placeholders),
       ...upsertEntitiesStatements(
@@ -212,6 +220,7 @@ async function attemptWrite(
         accepted.map((p) => p.record),
       ),
       ...replaceIndexStatements(db, blueprint.identifier, written),
+      ...scoring,
       ...insertAuditStatements(db, [...placeholderAudits(placeholders, ctx), ...audits]),
     ]);
   }

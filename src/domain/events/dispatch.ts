@@ -17,6 +17,7 @@ import {
   recordSkip,
   startAutomationRun,
 } from "../automations/trigger";
+import { rescoreRelated } from "../scorecards/related";
 import { derivedChanges, watchedBlueprints } from "./derived-changes";
 import { eventPayload, type PortalEvent, toPortalEvent } from "./event";
 import { subscribes } from "./subscriptions";
@@ -111,6 +112,7 @@ async function processEach(db: Database, runtime: RunRuntime, events: PortalEven
   for (const e of events) {
     const bp = e.blueprint ? bps.get(e.blueprint) : undefined;
     if (bp) await applyTimerChanges(runtime, bp, e);
+    await rescoreRelated(db, bps, e);
     const derived = await derivedChanges(db, bps, watched, e);
     await runBatch(db, [...derived.statements, ...insertAuditStatements(db, derived.audits)]);
     const run = await runOf(e.runId);

@@ -5,6 +5,7 @@ import { authorizedDelete, authorizedWriteOptions, getVisibleEntity, listVisible
 import { deleteEntity } from "../../domain/catalog/entity-delete";
 import { entityBodySchema } from "../../domain/catalog/entity-input";
 import { type WriteMode, type WriteOptions, type WriteOutcome, writeEntityBodies } from "../../domain/catalog/entity-write";
+import { entityScorecards } from "../../domain/scorecards/results";
 import type { AppEnv } from "../../env";
 import {
   accessOf,
@@ -199,7 +200,10 @@ entitiesApi.openapi(
     const access = await accessOf(c);
     const result = await getVisibleEntity(db, access, p.blueprint, p.identifier, c.req.valid("query").include_related);
     setVersionTag(c, result.entity.version);
-    return c.json({ ok: true as const, entity: result.entity, ...(result.related ? { related: result.related } : {}) }, 200);
+    // Port's `scorecards` field, when the blueprint has any (read only after the entity proved readable).
+    const scorecards = await entityScorecards(db, p.blueprint, p.identifier);
+    const entity = Object.keys(scorecards).length > 0 ? { ...result.entity, scorecards } : result.entity;
+    return c.json({ ok: true as const, entity, ...(result.related ? { related: result.related } : {}) }, 200);
   },
 );
 

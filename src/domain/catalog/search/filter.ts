@@ -27,6 +27,18 @@ export type Filter =
   | { kind: "aggregate"; blueprints: string[]; aggregate: AggregateSpec; test: Test }
   /** The property has no value at all (isEmpty) or has one (isNotEmpty). */
   | { kind: "present"; property: string; blueprints: string[]; present: boolean }
+  /** Compares two properties of the same entity (`{"property": "replicas", "operator": ">=", "value": {"property": "minReplicas"}}`). */
+  | {
+      kind: "compare";
+      blueprints: string[];
+      left: string;
+      right: string;
+      field: "str" | "num";
+      op: "=" | ">" | ">=" | "<" | "<=";
+      negate: boolean;
+    }
+  /** The entity's level in a scorecard is (or is not) one of `levels`. */
+  | { kind: "scorecard"; blueprints: string[]; scorecard: string; levels: string[]; negate: boolean }
   /** Related (directly or over several hops) to one of `identifiers` of `blueprint`. */
   /** `relations`, when set, limits the walk to relations of those names (Port's `required` option). */
   | { kind: "related"; blueprint: string; identifiers: string[]; direction: "upstream" | "downstream" | "both"; relations?: string[] };

@@ -4,6 +4,7 @@ import { indexedCalculations } from "../derived/indexed-calculations";
 import type { Blueprint, PropertyDefinition } from "../types";
 import { canonicalInstant, DATE_PRESETS } from "./date-presets";
 import type { AggregateSpec, EntityColumn, Filter, Test } from "./filter";
+import { compareRule, isFilter, isPropertyReference, scorecardRule } from "./special-rules";
 
 /** What resolving a query needs to know. */
 export interface QueryContext {
@@ -62,6 +63,7 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
     const r = node as Record<string, unknown>;
     if ("combinator" in r) return group(r, p, depth);
     if (r.operator === "relatedTo") return related(r, p);
+    if ("scorecard" in r) return special(scorecardRule(ctx.blueprints, r, p));
     if (typeof r.property !== "string") return fail(`${p}.property`, "must name a property or a meta-property such as $identifier");
     if (typeof r.operator !== "string") return fail(`${p}.operator`, "is required");
     return propertyRule(r.property, r.operator, contextual(r.value, `${p}.value`), p);
@@ -137,9 +139,12 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
         ? { kind: "values", property, blueprints, field: "str", test: { op: "<=", value: now, negate: false } }
         : { kind: "values", property, blueprints, field: "str", test: { op: ">", value: now, negate: false } };
     }
+    if (isPropertyReference(value)) return special(compareRule(ctx.blueprints, property, operator, value.property, p));
     const test = buildTest(operator, value, kind, p);
     return test ? { kind: "values", property, blueprints, field: kind === "number" ? "num" : "str", test } : { kind: "none" };
   };
+
+  const special = (result: Filter | ErrorDetail): Filter => (isFilter(result) ? result : fail(result.path, result.message));
 
   /** A rule on a mirror property becomes a test on the entity at the end of the mirror's relation path. */
   const mirrorRule = (property: string, operator: string, value: unknown, p: string): Filter | null => {
