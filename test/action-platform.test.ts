@@ -75,3 +75,38 @@ describe("the cron sweep", () => {
     expect(arrivals[0]?.headers["webhook-id"]).toBe(arrivals[1]?.headers["webhook-id"]);
   }, 20_000);
 });
+
+describe("review fixes", () => {
+  it("a moderator cannot define an action that writes to another blueprint", async () => {
+    expect((await callJson("POST", "/v1/blueprints", blueprintBody("alpha"))).status).toBe(201);
+    expect((await callJson("POST", "/v1/blueprints", blueprintBody("beta"))).status).toBe(201);
+    const mod = await createUserToken("mod@portal.test", { roles: ["Member", "alpha-moderator"] });
+    const body = {
+      identifier: "sneaky_delete",
+      title: "Sneaky",
+      trigger: { type: "self-service", operation: "CREATE", blueprintIdentifier: "alpha", userInputs: { properties: {} } },
+      invocationMethod: { type: "DELETE_ENTITY", blueprintIdentifier: "beta", entityIdentifier: "victim" },
+    };
+    const refused = await callJson<{ error: { message: string } }>("POST", "/v1/actions", body, { authorization: `Bearer ${mod}` });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/beta-moderator/);
+    expect((await callJson("POST", "/v1/actions", body)).status).toBe(201);
+  });
+
+  it("members do not see an action's grants or its notification webhook", async () => {
+    const created = await callJson("POST", "/v1/actions", {
+      ...action("notified"),
+      requiredApproval: true,
+      approvalNotification: { type: "webhook", url: "https://hooks.slack.example/T000/B000/secret" },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const member = await createUserToken("viewer@portal.test", { roles: ["Member"] });
+    const seen = await callJson<{ action: Record<string, unknown> }>("GET", "/v1/actions/notified", undefined, {
+      authorization: `Bearer ${member}`,
+    });
+    expect(seen.status).toBe(200);
+    expect(seen.body.action.permissions).toBeUndefined();
+    expect(seen.body.action.approvalNotification).toEqual({ type: "webhook" });
+    expect(JSON.stringify(seen.body)).not.toContain("hooks.slack.example");
+  });
+});

@@ -4,10 +4,11 @@ import type { ChangeStamp } from "../domain/catalog/types";
 import { type Database, type Statement, statement } from "./client";
 
 /** Automations share the `actions` table (trigger_type 'automation'), and so its identifiers, as in Port. */
-export type StoredAutomation = AutomationDefinition & ChangeStamp;
+export type StoredAutomation = AutomationDefinition & ChangeStamp & { webhookDisabled: string | null };
 
 interface Row {
   definition: string;
+  webhook_disabled: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -18,6 +19,7 @@ interface Row {
 function toAutomation(r: Row): StoredAutomation {
   return {
     ...(JSON.parse(r.definition) as AutomationDefinition),
+    webhookDisabled: r.webhook_disabled,
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -58,7 +60,7 @@ export function saveAutomationStatement(
   return statement(
     db,
     sql`UPDATE actions SET title = ${a.title}, icon = ${a.icon ?? null}, description = ${a.description ?? null},
-               operation = ${a.trigger.event.type}, blueprint = ${scope}, definition = ${definition},
+               operation = ${a.trigger.event.type}, blueprint = ${scope}, definition = ${definition}, webhook_disabled = NULL,
                version = version + 1, updated_at = ${stamp.at}, updated_by = ${stamp.actor}
         WHERE identifier = ${a.identifier} AND trigger_type = 'automation' AND version = ${expectedVersion}`,
   );

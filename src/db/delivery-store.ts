@@ -84,11 +84,6 @@ export async function findDelivery(db: Database, id: string): Promise<DeliveryRe
   return row ? toDelivery(row) : null;
 }
 
-export async function runDeliveries(db: Database, runId: string): Promise<DeliveryRecord[]> {
-  const rows = await db.all<DeliveryRow>(sql`SELECT * FROM deliveries WHERE run_id = ${runId} ORDER BY created_at, id`);
-  return rows.map(toDelivery);
-}
-
 /**
  * Records one attempt and the delivery's new state. The attempt number comes from the stored count, so a
  * message delivered twice by the queue records two attempts rather than overwriting one.
@@ -109,10 +104,26 @@ export function recordAttemptStatements(
     ),
     statement(
       db,
-      sql`UPDATE deliveries SET attempts = attempts + 1, status = ${status}, last_result = ${lastResult}, updated_at = ${attempt.at}
+      sql`UPDATE deliveries SET attempts = attempts + 1, status = ${status}, last_result = ${lastResult}, updated_at = ${attempt.at},
+                 lease_until = NULL
           WHERE id = ${attempt.deliveryId}`,
     ),
   ];
+}
+
+/**
+ * Claims a pending delivery until `until` (ISO): false when another consumer holds an unexpired claim or
+ * the delivery is no longer pending. Recording the attempt releases it.
+ */
+export async function claimDelivery(db: Database, id: string, now: string, until: string): Promise<boolean> {
+  const [claimed] = await db.$client.batch([
+    statement(
+      db,
+      sql`UPDATE deliveries SET lease_until = ${until}
+          WHERE id = ${id} AND status = 'PENDING' AND (lease_until IS NULL OR lease_until < ${now})`,
+    ),
+  ]);
+  return claimed?.meta.changes === 1;
 }
 
 /** Marks a delivery failed without a new attempt (dead-lettered, or refused before sending). */

@@ -173,10 +173,10 @@ export async function listRuns(db: Database, f: RunFilter): Promise<RunRecord[]>
   const where = [sql`1 = 1`];
   if (f.visibility.kind === "some") {
     where.push(
-      sql`(requested_by = ${f.visibility.requester} OR action IN (SELECT value FROM json_each(${JSON.stringify(f.visibility.actions)})))`,
+      sql`(lower(requested_by) = lower(${f.visibility.requester}) OR action IN (SELECT value FROM json_each(${JSON.stringify(f.visibility.actions)})))`,
     );
   }
-  if (f.requestedBy !== undefined) where.push(sql`requested_by = ${f.requestedBy}`);
+  if (f.requestedBy !== undefined) where.push(sql`lower(requested_by) = lower(${f.requestedBy})`);
   if (f.action !== undefined) where.push(sql`action = ${f.action}`);
   if (f.status !== undefined) where.push(sql`status IN (SELECT value FROM json_each(${JSON.stringify(f.status)}))`);
   if (f.blueprint !== undefined) where.push(sql`blueprint = ${f.blueprint}`);

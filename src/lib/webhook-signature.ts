@@ -50,8 +50,3 @@ export async function signatureHeaders(secret: string, webhookId: string, body: 
     "x-port-signature": `v1,${port}`,
   };
 }
-
-/** A fresh Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
-export function newWebhookSecret(): string {
-  return `whsec_${base64(crypto.getRandomValues(new Uint8Array(32)).buffer as ArrayBuffer)}`;
-}

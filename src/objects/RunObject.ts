@@ -140,7 +140,12 @@ export class RunObject extends DurableObject<Env> implements RunControl {
           ]
         : [];
     try {
-      await runBatch(db, [updateRunStateStatement(db, seed.runId, next), ...extra, ...insertAuditStatements(db, audits)]);
+      // The audit row (an event) only if the summary row really changed: a stale or orphaned write adds none.
+      await runBatch(db, [
+        updateRunStateStatement(db, seed.runId, next),
+        ...insertAuditStatements(db, audits, { onlyIfChanged: true }),
+        ...extra,
+      ]);
     } finally {
       // Streamed after D1 has the transition, so a page reloading on this event reads it.
       this.append("run", next, next.updatedAt);
@@ -219,11 +224,6 @@ export class RunObject extends DurableObject<Env> implements RunControl {
       .exec<{ seq: number; data: string }>("SELECT seq, data FROM events WHERE kind = 'log' AND seq > ? ORDER BY seq", afterSeq)
       .toArray()
       .map((r) => ({ seq: r.seq, ...(JSON.parse(r.data) as { at: string; message: string }) }));
-  }
-
-  /** The current state (null before init). */
-  async state(): Promise<RunState | null> {
-    return this.read<RunState>("state");
   }
 
   override async alarm(): Promise<void> {

@@ -14,6 +14,8 @@ interface Armed {
   identifier: string;
   property: string;
   value: string;
+  eventId?: number;
+  runId?: string | null;
 }
 
 /**
@@ -23,17 +25,28 @@ interface Armed {
  * emits TIMER_PROPERTY_EXPIRED — an audit row with a dedupe key per value, so even an alarm that runs twice
  * (or a re-arm of an already expired value) emits it exactly once.
  *
- * Storage (key-value): `armed` {blueprint, identifier, property, value}; `firedFor` the last value expired.
+ * Storage (key-value): `armed` {blueprint, identifier, property, value, eventId, runId}; `lastEventId` the
+ * newest event applied (older commands are ignored); `firedFor` the last value expired.
  */
 export class TimerObject extends DurableObject<Env> {
   async arm(timer: Armed): Promise<void> {
+    if (await this.isStale(timer.eventId)) return;
     await this.ctx.storage.put("armed", timer);
+    if (timer.eventId !== undefined) await this.ctx.storage.put("lastEventId", timer.eventId);
     await this.ctx.storage.setAlarm(Math.max(Date.parse(timer.value), Date.now()));
   }
 
-  async disarm(): Promise<void> {
+  async disarm(eventId?: number): Promise<void> {
+    if (await this.isStale(eventId)) return;
+    if (eventId !== undefined) await this.ctx.storage.put("lastEventId", eventId);
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.delete("armed");
+  }
+
+  /** Events are processed concurrently: a command from an older event than the last applied one is late. */
+  private async isStale(eventId: number | undefined): Promise<boolean> {
+    const last = await this.ctx.storage.get<number>("lastEventId");
+    return eventId !== undefined && last !== undefined && eventId < last;
   }
 
   /** What the timer is armed for, and the last value that expired (for the page and tests). */
@@ -80,6 +93,8 @@ export class TimerObject extends DurableObject<Env> {
           after: toApiEntity(blueprint, stored),
           requestId: `timer:${armed.blueprint}/${armed.identifier}/${armed.property}`,
           dedupeKey: `timer:${armed.blueprint}:${armed.identifier}:${armed.property}:${value}`,
+          // The run whose write set the timer: an automation re-arming its own timer is still cut at the limit.
+          runId: armed.runId ?? null,
         },
       ]),
     ]);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { database } from "../db/client";
+import { finishEventRange } from "../db/event-store";
 import { deadLetter, deliver } from "../domain/actions/deliver";
 import { kickDispatch, processEvents } from "../domain/events/dispatch";
 import { rescoreChunk } from "../domain/scorecards/scorecards";
@@ -51,9 +52,13 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
           return;
         }
         if ("eventRange" in body) {
-          // A dead-lettered range cannot be processed better later; it is logged for an operator.
           if (batch.queue !== DELIVERY_DLQ) await processEvents(db, runtime, body.eventRange.after, body.eventRange.to);
-          else console.error(JSON.stringify({ level: "error", event: "event_range_dead_lettered", ...body.eventRange }));
+          else {
+            // Retried six times: the events that keep failing are noted on the events page; close the range
+            // so the cron does not queue it again forever.
+            console.error(JSON.stringify({ level: "error", event: "event_range_dead_lettered", ...body.eventRange }));
+            await finishEventRange(db, body.eventRange.after);
+          }
           message.ack();
           return;
         }

@@ -105,7 +105,7 @@ function Control(props: FieldProps & { described: string | undefined }) {
     case "url":
       return <input type="url" {...common} value={text} placeholder="https://" />;
     case "password":
-      return <input type="password" {...common} value={text} autocomplete="new-password" />;
+      return <input type="password" {...common} value={text} autocomplete="new-password" data-secret="" />;
     case "entity": {
       const list = `${id}-options`;
       return (
@@ -121,7 +121,7 @@ function Control(props: FieldProps & { described: string | undefined }) {
             hx-trigger="input changed delay:250ms, focus once"
             hx-target={`#${list}`}
             hx-swap="outerHTML"
-            hx-include="closest .action-fields"
+            hx-include="#action-form [name]:not([data-secret])"
             hx-sync="this:replace"
           />
           <datalist id={list} />
@@ -189,5 +189,6 @@ export function CarriedValue(props: { name: string; input: UserInput; value: unk
       </>
     );
   }
-  return <input type="hidden" name={props.name} value={props.text} />;
+  // A secret carried to another wizard step is marked so lookups (GET requests) never include it.
+  return <input type="hidden" name={props.name} value={props.text} data-secret={props.input.encryption ? "" : undefined} />;
 }

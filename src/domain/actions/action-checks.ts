@@ -51,14 +51,16 @@ function inputProblems(name: string, input: UserInput, names: Set<string>, bluep
   }
   if (input.encryption && input.type !== "string")
     problems.push({ path: `${at}.encryption`, message: "only string inputs can be encrypted" });
-  for (const key of ["pattern"] as const) {
-    const pattern = input[key] ?? (input.type === "array" ? input.items?.pattern : undefined);
-    if (typeof pattern === "string") {
-      try {
-        new RegExp(pattern, "u");
-      } catch {
-        problems.push({ path: `${at}.${key}`, message: "is not a valid regular expression" });
-      }
+  const patterns: [string, unknown][] = [
+    ["pattern", input.pattern],
+    ["items.pattern", input.items?.pattern],
+  ];
+  for (const [key, pattern] of patterns) {
+    if (typeof pattern !== "string") continue;
+    try {
+      new RegExp(pattern, "u");
+    } catch {
+      problems.push({ path: `${at}.${key}`, message: "is not a valid regular expression" });
     }
   }
   return problems;

@@ -8,7 +8,7 @@ import {
   saveActionStatement,
 } from "../../db/action-store";
 import { insertAuditStatements } from "../../db/audit-store";
-import { type Database, runBatchRows } from "../../db/client";
+import { type Database, isConstraintRace, runBatchRows } from "../../db/client";
 import { conflict, invalid, notFound, versionMismatch } from "../../lib/errors";
 import { zodDetails } from "../../lib/zod-details";
 import { forbidden } from "../access/guards";
@@ -16,7 +16,7 @@ import type { Principal } from "../access/principal";
 import { auditOf } from "../audit/record";
 import type { Blueprint, WriteContext } from "../catalog/types";
 import { checkAction } from "./action-checks";
-import { defaultActionPermissions, mayManage } from "./action-permissions";
+import { decideExecute, defaultActionPermissions, mayManage } from "./action-permissions";
 import { type ActionDefinition, parseActionBody } from "./definition";
 
 /**
@@ -29,11 +29,27 @@ function requireManager(p: Principal, blueprint: string, verb: string): void {
   if (!mayManage(p, blueprint)) throw forbidden(`You need the Admin or ${blueprint}-moderator role to ${verb} actions of '${blueprint}'`);
 }
 
-/** An action as `p` may see it. */
+/**
+ * An action writes with its own authority (UPSERT_ENTITY / DELETE_ENTITY run without the requester's entity
+ * permissions), so whoever defines it must manage the blueprint it writes to as well as the one it is on.
+ */
+function requireDefiner(p: Principal, action: ActionDefinition, verb: string): void {
+  requireManager(p, action.trigger.blueprintIdentifier, verb);
+  const m = action.invocationMethod;
+  const target = m.type === "WEBHOOK" ? undefined : (m.blueprintIdentifier ?? action.trigger.blueprintIdentifier);
+  if (target !== undefined && target !== action.trigger.blueprintIdentifier) requireManager(p, target, `${verb} writing`);
+}
+
+/** An action as `p` may see it: managers see everything; others not how it is invoked, notified or granted. */
 export function actionView(p: Principal, action: StoredAction) {
   const { webhookDisabled, ...rest } = action;
   if (mayManage(p, action.trigger.blueprintIdentifier)) return { ...rest, webhookDisabled };
-  return { ...rest, invocationMethod: { type: action.invocationMethod.type } };
+  const { permissions: _permissions, approvalNotification, ...shown } = rest;
+  return {
+    ...shown,
+    invocationMethod: { type: action.invocationMethod.type },
+    ...(approvalNotification ? { approvalNotification: { type: approvalNotification.type } } : {}),
+  };
 }
 
 function parse(raw: unknown, blueprints: Map<string, Blueprint>) {
@@ -44,15 +60,21 @@ function parse(raw: unknown, blueprints: Map<string, Blueprint>) {
 }
 
 async function insertAction(db: Database, action: ActionDefinition, ctx: WriteContext): Promise<void> {
-  await runBatchRows(db, [
-    saveActionStatement(db, action, { actor: ctx.actor, at: ctx.now }, null),
-    ...insertAuditStatements(db, [auditOf(ctx, "CREATE", "action", { entity: action.identifier, after: action })]),
-  ]);
+  try {
+    await runBatchRows(db, [
+      saveActionStatement(db, action, { actor: ctx.actor, at: ctx.now }, null),
+      ...insertAuditStatements(db, [auditOf(ctx, "CREATE", "action", { entity: action.identifier, after: action })]),
+    ]);
+  } catch (error) {
+    // Two creates of the same identifier at once: the second finds the first's row.
+    if (isConstraintRace(error)) throw conflict(`Action '${action.identifier}' already exists`);
+    throw error;
+  }
 }
 
 export async function createAction(db: Database, p: Principal, raw: unknown, blueprints: Map<string, Blueprint>, ctx: WriteContext) {
   const action = parse(raw, blueprints);
-  requireManager(p, action.trigger.blueprintIdentifier, "create");
+  requireDefiner(p, action, "create");
   if (await identifierTaken(db, action.identifier)) {
     throw conflict(`Action '${action.identifier}' already exists; PUT /v1/actions/${action.identifier} replaces it`);
   }
@@ -98,7 +120,7 @@ export async function replaceAction(
   requireManager(p, current.trigger.blueprintIdentifier, "change");
   const body = { ...(raw as object), identifier };
   const action = parse(body, blueprints);
-  requireManager(p, action.trigger.blueprintIdentifier, "move");
+  requireDefiner(p, action, "move");
   if (expected !== undefined && expected !== current.version) throw versionMismatch(expected, current.version);
   // The UPDATE only matches the version we read; the audit row is written only when it did.
   const [saved] = await db.$client.batch([
@@ -180,4 +202,11 @@ export async function patchActionPermissions(db: Database, p: Principal, identif
   ]);
   if (saved?.meta.changes === 0) throw conflict("The action changed while its permissions were being saved; retry");
   return next.permissions;
+}
+
+/** May `p` run the action (on an entity owned by `owners`; null for CREATE)? Reads the stored grants. */
+export async function decideExecuteOf(db: Database, p: Principal, identifier: string, owners: string[] | null) {
+  const action = await findAction(db, identifier);
+  if (!action) throw notFound(`Action '${identifier}'`);
+  return decideExecute(p, action, owners);
 }

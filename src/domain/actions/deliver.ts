@@ -2,6 +2,7 @@ import { disableWebhook } from "../../db/action-store";
 import { insertAuditStatements } from "../../db/audit-store";
 import { type Database, runBatch } from "../../db/client";
 import {
+  claimDelivery,
   type DeliveryAttempt,
   type DeliveryRecord,
   deliveryAttempts,
@@ -17,6 +18,7 @@ import { signatureHeaders } from "../../lib/webhook-signature";
 import { eventPayload, toPortalEvent } from "../events/event";
 import { deleteFromRun } from "./delete-run";
 import { approvalRequest, type OutgoingRequest, runRequest } from "./payload";
+import { TERMINAL } from "./run-state";
 import type { RunRuntime } from "./runtime";
 import { upsertFromRun } from "./upsert-run";
 
@@ -126,8 +128,15 @@ async function refuse(db: Database, runtime: RunRuntime, d: DeliveryRecord, mess
  */
 export async function deliver(db: Database, runtime: RunRuntime, settings: DeliverySettings, deliveryId: string): Promise<DeliveryOutcome> {
   const d = await findDelivery(db, deliveryId);
-  // Unknown, or already finished: a duplicate queue message. Acknowledge it; nothing is sent twice.
+  // Unknown, or already finished: a duplicate queue message. Acknowledge it.
   if (d?.status !== "PENDING") return { kind: "ack" };
+  // Claimed for one attempt: another copy of this message (queues deliver at least once; the stalled sweep)
+  // waits until the claim ends, then finds the delivery done, or attempts it after the holder crashed.
+  const leaseMs = settings.timeoutMs + 30_000;
+  const now = Date.now();
+  if (!(await claimDelivery(db, d.id, new Date(now).toISOString(), new Date(now + leaseMs).toISOString()))) {
+    return { kind: "retry", delaySeconds: Math.ceil(leaseMs / 1000) };
+  }
   let run: RunRecord | null = null;
   let request: OutgoingRequest | null;
   if (d.kind === "SUBSCRIPTION") {
@@ -136,6 +145,9 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
   } else {
     run = d.runId ? await findRun(db, d.runId) : null;
     if (!run) return refuse(db, runtime, d, "The run of this delivery no longer exists");
+    // A run that already ended (timed out, declined, failed) must not start work at a backend any more.
+    if (TERMINAL.has(run.status))
+      return refuse(db, runtime, d, `The run already ended (${run.status}) before this delivery; it was not sent`);
     if (d.kind === "UPSERT_ENTITY" || d.kind === "DELETE_ENTITY") return deliverCatalogWrite(db, runtime, d, run);
     if (d.kind === "APPROVAL_NOTIFICATION") request = approvalRequest(run, settings.portalUrl);
     else {
@@ -219,12 +231,12 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
     }
     if (d.kind === "RUN" && run) {
       await disableWebhook(db, run.action, `${host} answered 410 Gone at ${sentAt.toISOString()}`);
-      await runtime
-        .run(run.id)
-        .deliveryFinished(
-          { failure: `Your backend at ${host} answered 410 Gone: the action's webhook is disabled until the action is saved again` },
-          SYSTEM,
-        );
+      await runtime.run(run.id).deliveryFinished(
+        {
+          failure: `Your backend at ${host} answered 410 Gone: the ${run.source === "AUTOMATION" ? "automation" : "action"}'s webhook is disabled until it is saved again`,
+        },
+        SYSTEM,
+      );
     }
     return { kind: "ack" };
   }

@@ -6,6 +6,14 @@ import type { UserInput } from "./definition";
  * whether it comes from the form or the API. `allowed` is the input's enum after its condition (if any).
  */
 
+function safeRegExp(pattern: string): RegExp | null {
+  try {
+    return new RegExp(pattern, "u");
+  } catch {
+    return null;
+  }
+}
+
 type ItemDefinition = NonNullable<UserInput["items"]>;
 
 function stringSchema(def: { format?: string | undefined; pattern?: string | undefined; minLength?: number; maxLength?: number }) {
@@ -32,7 +40,13 @@ function stringSchema(def: { format?: string | undefined; pattern?: string | und
       if (def.format === "entity" || def.format === "team") plain = plain.min(1, "must not be empty");
       if (def.minLength !== undefined) plain = plain.min(def.minLength, `must be at least ${def.minLength} characters`);
       if (def.maxLength !== undefined) plain = plain.max(def.maxLength, `must be at most ${def.maxLength} characters`);
-      if (def.pattern !== undefined) plain = plain.regex(new RegExp(def.pattern, "u"), `must match ${def.pattern}`);
+      if (def.pattern !== undefined) {
+        const re = safeRegExp(def.pattern);
+        // A pattern the definition check would refuse today (stored earlier) fails the input, never the request.
+        plain = re
+          ? plain.regex(re, `must match ${def.pattern}`)
+          : plain.refine(() => false, "the action's pattern for this input is invalid");
+      }
       s = plain;
     }
   }

@@ -63,7 +63,14 @@ export async function runRequest(run: RunRecord, encryptionSecret: string): Prom
   const headers = await renderTemplate(invocation.headers, ctx);
   const problems = [...body.errors, ...headers.errors];
   if (problems.length > 0) return { problems };
-  const rendered = Object.fromEntries(Object.entries(headers.value as Record<string, unknown>).map(([k, v]) => [k, String(v ?? "")]));
+  // Names lower-cased so ours (content-type, signatures) replace rather than join them; a value with a line
+  // break cannot be sent and would only be retried for half an hour.
+  const rendered = Object.fromEntries(
+    Object.entries(headers.value as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v ?? "")]),
+  );
+  const broken = Object.entries(rendered).filter(([, v]) => /[\r\n\0]/.test(v));
+  if (broken.length > 0)
+    return { problems: broken.map(([k]) => ({ path: `invocationMethod.headers.${k}`, message: "rendered a value with a line break" })) };
   return { url: invocation.url, method: invocation.method, headers: rendered, body: JSON.stringify(body.value) };
 }
 

@@ -52,9 +52,20 @@ export interface RunControl {
 
 /** The timer of one entity's timer property (a TimerObject in production). */
 export interface TimerControl {
-  /** Arms (or re-arms) the timer for `value`, an ISO date-time. */
-  arm(timer: { blueprint: string; identifier: string; property: string; value: string }): Promise<void>;
-  disarm(): Promise<void>;
+  /**
+   * Arms (or re-arms) the timer for `value`, an ISO date-time. `eventId` orders commands (events are
+   * processed concurrently: an older command arriving late is ignored); `runId` is the run whose write set
+   * the timer, so its expiry counts towards that run's automation generation.
+   */
+  arm(timer: {
+    blueprint: string;
+    identifier: string;
+    property: string;
+    value: string;
+    eventId?: number;
+    runId?: string | null;
+  }): Promise<void>;
+  disarm(eventId?: number): Promise<void>;
 }
 
 export interface RunRuntime {

@@ -212,7 +212,7 @@ export async function startRun(
       },
     ]),
   ];
-  await runBatch(db, statements);
+  // The RunObject first: if starting it fails nothing is stored (an object without a row is never reached).
   await runtime.run(runId).init({
     runId,
     requester: p.email,
@@ -221,6 +221,7 @@ export async function startRun(
     approvalExpiresAt: approval?.expiresAt ?? null,
     onApproval: approval ? target : null,
   });
+  await runBatch(db, statements);
   await runtime.enqueue(deliveries.map((d) => d.id));
   return view;
 }

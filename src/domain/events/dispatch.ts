@@ -109,7 +109,20 @@ async function processEach(db: Database, runtime: RunRuntime, events: PortalEven
     return runs.get(id) ?? null;
   };
   const watched = watchedBlueprints(automations, bps);
+  const failed: PortalEvent[] = [];
   for (const e of events) {
+    // One event that keeps failing must not hold back the others in its range: it is noted and skipped,
+    // and the range is retried (what already happened is recorded per event, so nothing repeats).
+    try {
+      await processOne(e);
+    } catch (error) {
+      failed.push(e);
+      await noteFailure(db, e, error);
+    }
+  }
+  if (failed.length > 0) throw new Error(`${failed.length} event(s) failed: ${failed.map((e) => `ev_${e.id}`).join(", ")}`);
+
+  async function processOne(e: PortalEvent): Promise<void> {
     const bp = e.blueprint ? bps.get(e.blueprint) : undefined;
     if (bp) await applyTimerChanges(runtime, bp, e);
     await rescoreRelated(db, bps, e);
@@ -119,6 +132,10 @@ async function processEach(db: Database, runtime: RunRuntime, events: PortalEven
     const scope = await scopeOf(e, run);
     for (const a of automations) {
       if (!listensTo(a, e, run?.action ?? null)) continue;
+      if (a.webhookDisabled) {
+        await recordSkip(db, e, a, `webhook disabled: ${a.webhookDisabled}; save the automation to enable it again`);
+        continue;
+      }
       if (scope.depth >= MAX_AUTOMATION_DEPTH) {
         await recordSkip(db, e, a, `loop cut: the change came from automation generation ${scope.depth} (limit ${MAX_AUTOMATION_DEPTH})`);
         continue;
@@ -133,5 +150,16 @@ async function processEach(db: Database, runtime: RunRuntime, events: PortalEven
     }
     const eventBlueprint = e.type.startsWith("RUN_") ? (run?.blueprint ?? null) : e.blueprint;
     for (const s of subscriptions) if (subscribes(s, e, eventBlueprint)) await deliverToSubscription(db, runtime, s, e);
+  }
+}
+
+async function noteFailure(db: Database, e: PortalEvent, error: unknown): Promise<void> {
+  console.error(JSON.stringify({ level: "error", event: "event_failed", id: `ev_${e.id}`, error: String(error) }));
+  try {
+    await runBatch(db, [
+      dispatchedStatement(db, { eventId: e.id, target: "error", note: String(error).slice(0, 500), at: new Date().toISOString() }),
+    ]);
+  } catch {
+    // Already noted on an earlier try.
   }
 }

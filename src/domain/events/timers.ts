@@ -33,8 +33,8 @@ export async function applyTimerChanges(runtime: RunRuntime, bp: Blueprint, e: P
   const changes = e.entity ? timerChanges(bp, e) : [];
   for (const { property, value } of changes) {
     const timer = runtime.timer(timerName(bp.identifier, e.entity as string, property));
-    if (value === null) await timer.disarm();
-    else await timer.arm({ blueprint: bp.identifier, identifier: e.entity as string, property, value });
+    if (value === null) await timer.disarm(e.id);
+    else await timer.arm({ blueprint: bp.identifier, identifier: e.entity as string, property, value, eventId: e.id, runId: e.runId });
   }
   return changes.length;
 }

@@ -4,9 +4,7 @@ import type { Database } from "../../db/client";
 import { type CatalogAccess, getVisibleEntity, ownersOfEntity } from "../../domain/access/authorized-catalog";
 import type { Decision } from "../../domain/access/decisions";
 import type { Principal } from "../../domain/access/principal";
-import { decideExecute } from "../../domain/actions/action-permissions";
-import { type getAction, listActionViews } from "../../domain/actions/actions";
-import type { ActionDefinition } from "../../domain/actions/definition";
+import { decideExecuteOf, type getAction, listActionViews } from "../../domain/actions/actions";
 import type { FormContext } from "../../domain/actions/form";
 import { meetsCondition as meetsActionCondition } from "../../domain/actions/offered";
 import type { Entity } from "../../domain/catalog/types";
@@ -39,9 +37,9 @@ export function redirectAfterPost(c: Context<AppEnv>, location: string): Respons
   return c.redirect(location, 303);
 }
 
-/** decideExecute reads only the action's identifier and permissions, which every action view carries. */
-export function decideRun(p: Principal, action: ActionView, owners: string[] | null): Decision {
-  return decideExecute(p, action as unknown as ActionDefinition, owners);
+/** May the viewer run the action (views do not carry its grants, so the domain reads them)? */
+export function decideRun(db: Database, p: Principal, action: ActionView, owners: string[] | null): Promise<Decision> {
+  return decideExecuteOf(db, p, action.identifier, owners);
 }
 
 /** What a form's conditions may read: `.entity`, `.user`, `.trigger.operation`. */
@@ -75,16 +73,19 @@ export async function actionsForEntity(db: Database, access: CatalogAccess, blue
   const owners = await ownersOfEntity(db, access, blueprint, identifier);
   const offered: ActionLink[] = [];
   for (const a of candidates) {
-    if (decideRun(access.principal, a, owners).allowed && (await meetsCondition(db, access, a, identifier))) offered.push(linkOf(a));
+    if ((await decideRun(db, access.principal, a, owners)).allowed && (await meetsCondition(db, access, a, identifier)))
+      offered.push(linkOf(a));
   }
   return offered;
 }
 
 /** The blueprint's CREATE actions the viewer may run. */
 export async function createActionsOf(db: Database, access: CatalogAccess, blueprint: string): Promise<ActionLink[]> {
-  return (await listActionViews(db, access.principal, blueprint))
-    .filter((a) => a.trigger.operation === "CREATE" && decideRun(access.principal, a, null).allowed)
-    .map(linkOf);
+  const out: ActionLink[] = [];
+  for (const a of await listActionViews(db, access.principal, blueprint)) {
+    if (a.trigger.operation === "CREATE" && (await decideRun(db, access.principal, a, null)).allowed) out.push(linkOf(a));
+  }
+  return out;
 }
 
 /** The input a problem's path (`properties.<input>[.<more>]`) is about; input names may hold dots. */

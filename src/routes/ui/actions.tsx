@@ -64,7 +64,7 @@ actionPages.get("/self-service", async (c) => {
       operation: a.trigger.operation,
       blueprint: bp,
       blueprintTitle,
-      mayRun: decideRun(p, a, null).allowed,
+      mayRun: (await decideRun(db, p, a, null)).allowed,
       mayManage: mayManage(p, bp),
     });
     groups.set(title, group);
@@ -91,12 +91,12 @@ async function loadTarget(c: Context<AppEnv>, entityId: string | undefined): Pro
   const entity = await targetEntity(db, access, action, entityId);
   const refusal: string[] = [];
   if (entity) {
-    const decision = decideRun(access.principal, action, await ownersOfEntity(db, access, entity.blueprint, entity.identifier));
+    const decision = await decideRun(db, access.principal, action, await ownersOfEntity(db, access, entity.blueprint, entity.identifier));
     if (!decision.allowed) refusal.push(`You may not run this action: ${decision.reason}`);
     else if (!(await meetsCondition(db, access, action, entity.identifier)))
       refusal.push(`'${action.title}' is not offered on '${entity.identifier}': the entity does not meet the action's condition`);
   } else {
-    const decision = decideRun(access.principal, action, null);
+    const decision = await decideRun(db, access.principal, action, null);
     if (!decision.allowed) refusal.push(`You may not run this action: ${decision.reason}`);
   }
   return { access, action, entity, refusal };
