@@ -131,12 +131,6 @@ export async function startAutomationRun(
       },
     ]),
   ];
-  try {
-    await runBatch(db, statements);
-  } catch (error) {
-    if (isConstraintRace(error)) return null;
-    throw error;
-  }
   await runtime.run(id).init({
     runId: id,
     requester: actor,
@@ -145,6 +139,12 @@ export async function startAutomationRun(
     approvalExpiresAt: null,
     onApproval: null,
   });
+  try {
+    await runBatch(db, statements);
+  } catch (error) {
+    if (isConstraintRace(error)) return null;
+    throw error;
+  }
   await runtime.enqueue([deliveryId]);
   return id;
 }
