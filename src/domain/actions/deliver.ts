@@ -12,7 +12,7 @@ import {
 } from "../../db/delivery-store";
 import { findEvent } from "../../db/event-store";
 import { findRun, type RunRecord } from "../../db/run-store";
-import { disableSubscription } from "../../db/subscription-store";
+import { disableSubscription, findSubscription } from "../../db/subscription-store";
 import { retryDelaySeconds } from "../../lib/backoff";
 import { signatureHeaders } from "../../lib/webhook-signature";
 import { eventPayload, toPortalEvent } from "../events/event";
@@ -141,7 +141,7 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
   let request: OutgoingRequest | null;
   if (d.kind === "SUBSCRIPTION") {
     request = await subscriptionRequest(db, d);
-    if (!request) return refuse(db, runtime, d, "The event of this delivery no longer exists");
+    if (!request) return refuse(db, runtime, d, "The subscription was disabled or deleted, or the event is gone: not sent");
   } else {
     run = d.runId ? await findRun(db, d.runId) : null;
     if (!run) return refuse(db, runtime, d, "The run of this delivery no longer exists");
@@ -252,6 +252,9 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
 
 /** A subscription delivery's request: the event as subscribers receive it. */
 async function subscriptionRequest(db: Database, d: DeliveryRecord): Promise<OutgoingRequest | null> {
+  const subscription = d.subscriptionId ? await findSubscription(db, d.subscriptionId) : null;
+  // Deleted, or disabled (a 410, or by an admin) since this delivery was queued: nothing more goes there.
+  if (!subscription?.enabled) return null;
   const row = d.eventId === null ? null : await findEvent(db, d.eventId);
   const event = row ? toPortalEvent(row) : null;
   if (!event || !d.url) return null;

@@ -17,6 +17,7 @@ import {
   recordSkip,
   startAutomationRun,
 } from "../automations/trigger";
+import type { Blueprint } from "../catalog/types";
 import { rescoreRelated } from "../scorecards/related";
 import { derivedChanges, watchedBlueprints } from "./derived-changes";
 import { eventPayload, type PortalEvent, toPortalEvent } from "./event";
@@ -109,6 +110,9 @@ async function processEach(db: Database, runtime: RunRuntime, events: PortalEven
     return runs.get(id) ?? null;
   };
   const watched = watchedBlueprints(automations, bps);
+  const deletedBlueprints = new Map(
+    events.filter((e) => e.type === "BLUEPRINT_DELETED" && e.diff.before).map((e) => [e.blueprint as string, e.diff.before as Blueprint]),
+  );
   const failed: PortalEvent[] = [];
   for (const e of events) {
     // One event that keeps failing must not hold back the others in its range: it is noted and skipped,
@@ -123,7 +127,8 @@ async function processEach(db: Database, runtime: RunRuntime, events: PortalEven
   if (failed.length > 0) throw new Error(`${failed.length} event(s) failed: ${failed.map((e) => `ev_${e.id}`).join(", ")}`);
 
   async function processOne(e: PortalEvent): Promise<void> {
-    const bp = e.blueprint ? bps.get(e.blueprint) : undefined;
+    // A blueprint deleted with its entities is gone by now: its schema comes from its own deletion event.
+    const bp = e.blueprint ? (bps.get(e.blueprint) ?? deletedBlueprints.get(e.blueprint)) : undefined;
     if (bp) await applyTimerChanges(runtime, bp, e);
     await rescoreRelated(db, bps, e);
     const derived = await derivedChanges(db, bps, watched, e);

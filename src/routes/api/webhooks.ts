@@ -21,8 +21,9 @@ import {
   writeContext,
 } from "./common";
 
+// Loose here: the domain's strict schema names unknown fields (a plain object would drop them silently).
 const SubscriptionBody = z
-  .object({
+  .looseObject({
     title: z.string(),
     url: z.string(),
     events: z.array(z.string()).optional(),
