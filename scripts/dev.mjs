@@ -1,6 +1,6 @@
 // `npm run dev`: local portal on http://localhost:8787 with demo data.
 // Applies the D1 migrations to the local SQLite, starts `wrangler dev` (workerd), waits for it, then applies
-// the sdlc and cloud-resources templates (idempotent, so restarts keep your changes).
+// the sdlc, cloud-resources, dev-environments and service-scorecards templates (idempotent, so restarts keep your changes).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -27,7 +27,7 @@ server.on("exit", (code) => process.exit(code ?? 0));
 
 await waitForServer();
 const token = await accessToken();
-for (const template of ["sdlc", "cloud-resources"]) {
+for (const template of ["sdlc", "cloud-resources", "dev-environments", "service-scorecards"]) {
   const res = await fetch(`${base}/v1/templates/${template}/apply`, { method: "POST", headers: { authorization: `Bearer ${token}` } });
   const body = await res.json();
   if (!res.ok) console.error(`template ${template} failed:`, JSON.stringify(body));

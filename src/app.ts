@@ -16,6 +16,7 @@ import { actionPages } from "./routes/ui/actions";
 import { authPages } from "./routes/ui/auth";
 import { catalogPages } from "./routes/ui/catalog";
 import { docsPages } from "./routes/ui/docs";
+import { eventPages } from "./routes/ui/events";
 import { runPages } from "./routes/ui/runs";
 import { searchPages } from "./routes/ui/search";
 import { settingsPages } from "./routes/ui/settings";
@@ -54,6 +55,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", actionBuilderPages);
   app.route("/", actionPages);
   app.route("/", runPages);
+  app.route("/", eventPages);
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

@@ -63,3 +63,23 @@ describe("templates", () => {
     expect(r.body.ok).toBe(false);
   });
 });
+
+describe("service-scorecards template", () => {
+  it("creates the service blueprint, three scorecards, and scores the demo services at once", async () => {
+    const r = await callJson<{ scorecards: { created: string[] } }>("POST", "/v1/templates/service-scorecards/apply");
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.scorecards.created.sort()).toEqual(["service/dora", "service/ownership", "service/production_readiness"]);
+    const checkout = await callJson<{ entity: { scorecards: Record<string, { level: string }> } }>(
+      "GET",
+      "/v1/blueprints/service/entities/checkout",
+    );
+    expect(checkout.body.entity.scorecards.dora?.level).toBe("Elite");
+    // No owner team: stays at the first level although its Silver and Gold rules pass.
+    expect(checkout.body.entity.scorecards.production_readiness?.level).toBe("Basic");
+    const again = await callJson<{ scorecards: { created: string[]; unchanged: string[] } }>(
+      "POST",
+      "/v1/templates/service-scorecards/apply",
+    );
+    expect(again.body.scorecards.created).toEqual([]);
+  });
+});

@@ -47,7 +47,12 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; scri
                   <a href="/approvals">Approvals</a>
                 </>
               ) : null}
-              {viewer?.isAdmin ? <a href="/audit">Audit log</a> : null}
+              {viewer?.isAdmin ? (
+                <>
+                  <a href="/events">Events</a>
+                  <a href="/audit">Audit log</a>
+                </>
+              ) : null}
               <a href="/docs/api">API</a>
             </nav>
             {viewer ? <GlobalSearch /> : null}

@@ -3,6 +3,9 @@
 // with the base64 part of the `whsec_…` secret), answers 200 at once, and records when each webhook-id and
 // each run id (`context.runId` of the default body) first arrived, on the same clock as the benchmark
 // (performance.now()), counting repeats of a webhook-id and second webhook-ids for a run already seen.
+// With `keyOf(payload)` it also records, per key the payload names (e.g. the entity of a timer automation's
+// body), every arrival under a distinct webhook-id with its wall-clock time (Date.now()), for figures
+// measured against wall-clock instants such as timer values (bench/timers.mjs).
 
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
@@ -26,9 +29,10 @@ function signatureProblem(headers, body, key) {
 
 /**
  * Starts the receiver on a free port of 127.0.0.1.
- * @param {{ secret: string }} opts the portal's WEBHOOK_SIGNING_SECRET
+ * @param {{ secret: string, keyOf?: (payload: any) => string | null }} opts the portal's WEBHOOK_SIGNING_SECRET;
+ *   `keyOf` names what a payload is about, for `state.byKey`
  */
-export async function startReceiver({ secret }) {
+export async function startReceiver({ secret, keyOf }) {
   const key = secret.startsWith("whsec_") ? Buffer.from(secret.slice("whsec_".length), "base64") : Buffer.from(secret);
   const state = {
     /** webhook-id → { at, runId } of its first arrival. */
@@ -43,10 +47,13 @@ export async function startReceiver({ secret }) {
     invalid: 0,
     unparsable: 0,
     lastArrival: 0,
+    /** With keyOf: key → Date.now() of each first arrival of a webhook-id naming it (more than one: a duplicate). */
+    byKey: new Map(),
   };
 
   const server = createServer((req, res) => {
     const at = performance.now();
+    const wall = Date.now();
     const chunks = [];
     req.on("data", (chunk) => chunks.push(chunk));
     req.on("end", () => {
@@ -59,15 +66,18 @@ export async function startReceiver({ secret }) {
       }
       const id = String(req.headers["webhook-id"]);
       let runId = null;
+      let about = null;
       try {
         const payload = JSON.parse(body.toString("utf8"));
         runId = payload?.context?.runId ?? payload?.run?.id ?? null;
+        about = keyOf ? keyOf(payload) : null;
       } catch {
         state.unparsable++;
       }
       if (state.byWebhookId.has(id)) state.duplicateWebhookIds++;
       else {
         state.byWebhookId.set(id, { at, runId });
+        if (about !== null && about !== undefined) state.byKey.set(about, [...(state.byKey.get(about) ?? []), wall]);
         if (runId !== null) {
           if (state.byRunId.has(runId)) state.duplicateRuns++;
           else state.byRunId.set(runId, at);

@@ -2,7 +2,10 @@
 //
 // Receives the portal's signed webhooks, checks both signatures (Standard Webhooks and Port's), answers
 // 202 at once, then does the "work" in the background: streams log lines to the run, creates the entity
-// of a CREATE action (linked to the run with ?run_id=) and reports SUCCESS with a link.
+// of a CREATE action (linked to the run with ?run_id=) and reports SUCCESS with a link. The
+// dev-environments template's calls get their own handling: provisioning creates the `environment` entity
+// with the expiry from the body; a teardown (the action, or the automation on expiry) marks it
+// tearing-down and reports SUCCESS, after which the template's automation deletes the entity.
 //
 // Settings come from the environment or, when absent there, from the repository's .dev.vars (written by
 // `npm run dev`): WEBHOOK_SIGNING_SECRET, PORTAL_URL, PORTAL_CLIENT_ID, PORTAL_CLIENT_SECRET; PORT (8788).
@@ -115,6 +118,10 @@ async function api(method, path, body) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const enc = encodeURIComponent;
+/** The dev-environments template's teardowns: the "Tear down now" action and the expiry automation. */
+const TEARDOWNS = new Set(["teardown_devenv", "devenv_expired_teardown"]);
+
 /** What one run does, after the webhook was answered. */
 async function work(webhookId, payload) {
   // Default body: context.runId. A custom body may carry {{ .run.id }} as run.id instead.
@@ -125,46 +132,22 @@ async function work(webhookId, payload) {
     return;
   }
   const log = async (message) => {
-    await api("POST", `/v1/actions/runs/${encodeURIComponent(runId)}/logs`, { message });
+    await api("POST", `/v1/actions/runs/${enc(runId)}/logs`, { message });
     console.log(`  log: ${message}`);
   };
   try {
-    const inputs = payload.payload?.properties ?? payload.inputs ?? {};
     await log(`Picked up by the example backend (webhook ${webhookId})`);
     await sleep(PAUSE_MS);
-    await log(`Inputs: ${JSON.stringify(inputs)}`);
-    await sleep(PAUSE_MS);
-
-    let link = `${portal}/runs/${encodeURIComponent(runId)}`;
-    let summary = "The example backend did the (pretend) work.";
-    // In the default body a CREATE action has a blueprint and no entity (DAY-2 and DELETE always have one).
-    const blueprint = payload.context?.blueprint;
-    const name = inputs.identifier ?? inputs.name;
-    if (payload.resourceType === "run" && blueprint && payload.context.entity === null && typeof name === "string") {
-      const created = await createEntity(runId, blueprint, name, inputs.title ?? name);
-      if (created) {
-        link = `${portal}/blueprints/${encodeURIComponent(blueprint)}/entities/${encodeURIComponent(created)}`;
-        summary = `Created ${blueprint} '${created}'.`;
-        await log(`Created ${blueprint} '${created}' (linked to this run)`);
-      } else await log(`Could not create ${blueprint} '${name}' (see the backend's output); carrying on`);
-      await sleep(PAUSE_MS);
-    } else {
-      await log("Doing the work…");
-      await sleep(PAUSE_MS);
-    }
+    const step = payload.action === "provision_devenv" ? provision : TEARDOWNS.has(payload.action) ? teardown : generic;
+    const { link, summary, label } = await step(runId, payload, log);
     await log("Done");
-    await api("PATCH", `/v1/actions/runs/${encodeURIComponent(runId)}`, {
-      status: "SUCCESS",
-      statusLabel: "Done by the example backend",
-      link,
-      summary,
-    });
+    await api("PATCH", `/v1/actions/runs/${enc(runId)}`, { status: "SUCCESS", statusLabel: label, link, summary });
     console.log(`  reported SUCCESS: ${link}`);
   } catch (error) {
     const cause = error.cause ? ` (${error.cause.code ?? error.cause.message})` : "";
     console.error(`  run ${runId}: ${error.message}${cause}`);
     // Best effort: end the run as failed instead of leaving it to time out (refused if it already ended).
-    await api("PATCH", `/v1/actions/runs/${encodeURIComponent(runId)}`, {
+    await api("PATCH", `/v1/actions/runs/${enc(runId)}`, {
       status: "FAILURE",
       statusLabel: "The example backend failed",
       summary: error.message.slice(0, 2000),
@@ -172,9 +155,72 @@ async function work(webhookId, payload) {
   }
 }
 
+const entityPage = (blueprint, identifier) => `${portal}/blueprints/${enc(blueprint)}/entities/${enc(identifier)}`;
+
+/** Any other action: logs its inputs, creates the entity of a CREATE action when it can. */
+async function generic(runId, payload, log) {
+  const inputs = payload.payload?.properties ?? payload.inputs ?? {};
+  await log(`Inputs: ${JSON.stringify(inputs)}`);
+  await sleep(PAUSE_MS);
+  // In the default body a CREATE action has a blueprint and no entity (DAY-2 and DELETE always have one).
+  const blueprint = payload.context?.blueprint;
+  const name = inputs.identifier ?? inputs.name;
+  if (payload.resourceType === "run" && blueprint && payload.context.entity === null && typeof name === "string") {
+    const created = await createEntity(runId, blueprint, name, inputs.title ?? name);
+    await sleep(PAUSE_MS);
+    if (created) {
+      await log(`Created ${blueprint} '${created}' (linked to this run)`);
+      const summary = `Created ${blueprint} '${created}'.`;
+      return { link: entityPage(blueprint, created), summary, label: "Done by the example backend" };
+    }
+    await log(`Could not create ${blueprint} '${name}' (see the backend's output); carrying on`);
+  } else {
+    await log("Doing the work…");
+    await sleep(PAUSE_MS);
+  }
+  const summary = "The example backend did the (pretend) work.";
+  return { link: `${portal}/runs/${enc(runId)}`, summary, label: "Done by the example backend" };
+}
+
+/** "Provision temporary DevEnv": creates the environment entity, running until the expiry in the body. */
+async function provision(runId, payload, log) {
+  const { environment: name, expiresAt, owner, inputs = {} } = payload;
+  const blueprint = payload.blueprint ?? "environment";
+  if (typeof name !== "string" || typeof expiresAt !== "string") throw new Error("the body names no environment or expiresAt");
+  const url = `http://${name}.dev.localhost`;
+  await log(`Provisioning '${name}' from branch ${inputs.branch ?? "main"} for ${inputs.ttl ?? "?"} days…`);
+  await sleep(PAUSE_MS);
+  await api("POST", `/v1/blueprints/${enc(blueprint)}/entities?upsert=true&run_id=${enc(runId)}`, {
+    identifier: name,
+    title: name,
+    properties: { owner, branch: inputs.branch, url, expiresAt, status: "running" },
+    relations: {},
+  });
+  await log(`'${name}' is running at ${url}; it expires ${expiresAt}`);
+  return { link: entityPage(blueprint, name), summary: `Provisioned ${url} until ${expiresAt}.`, label: "Environment running" };
+}
+
+/** "Tear down now" or the expiry automation: marks the environment tearing-down and pretends to remove it. */
+async function teardown(runId, payload, log) {
+  const name = payload.environment ?? payload.context?.entity;
+  const blueprint = payload.blueprint ?? "environment";
+  if (typeof name !== "string") throw new Error("the body names no environment");
+  await log(`Tearing down '${name}' (${payload.reason ?? payload.action})…`);
+  // PATCH, not upsert: an environment deleted meanwhile must not come back.
+  await api("PATCH", `/v1/blueprints/${enc(blueprint)}/entities/${enc(name)}?run_id=${enc(runId)}`, {
+    properties: { status: "tearing-down" },
+  }).catch((error) => log(`Could not mark '${name}' tearing-down (${error.message}); carrying on`));
+  for (const step of ["Stopping the containers…", "Dropping the database…", `Releasing ${name}.dev.localhost…`]) {
+    await sleep(PAUSE_MS);
+    await log(step);
+  }
+  const summary = `Tore down '${name}'. The portal deletes the entity when this run succeeds.`;
+  return { link: `${portal}/runs/${enc(runId)}`, summary, label: "Environment torn down" };
+}
+
 /** Creates (or replaces, so a second attempt is harmless) the entity, listed on the run via ?run_id=. */
 async function createEntity(runId, blueprint, identifier, title) {
-  const path = `/v1/blueprints/${encodeURIComponent(blueprint)}/entities?upsert=true&run_id=${encodeURIComponent(runId)}`;
+  const path = `/v1/blueprints/${enc(blueprint)}/entities?upsert=true&run_id=${enc(runId)}`;
   try {
     const res = await api("POST", path, { identifier, title: String(title), properties: {}, relations: {} });
     return res.entity?.identifier ?? identifier;

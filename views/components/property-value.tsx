@@ -35,8 +35,40 @@ function Link(props: { href: string; text: string }) {
 }
 
 /**
+ * The time left until `dueMs`, in the two largest units: "4d 3h", "3h 12m", "12m", "40s" (zero parts
+ * dropped: "2d", not "2d 0h").
+ *
+ * @example countdown(Date.parse("2026-01-05T03:30:00Z"), Date.parse("2026-01-01T00:00:00Z")) // "4d 3h"
+ */
+export function countdown(dueMs: number, nowMs: number): string {
+  const seconds = Math.max(0, Math.floor((dueMs - nowMs) / 1000));
+  const d = Math.floor(seconds / 86_400);
+  const h = Math.floor((seconds % 86_400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const pair = (a: number, ua: string, b: number, ub: string) => (b > 0 ? `${a}${ua} ${b}${ub}` : `${a}${ua}`);
+  if (d > 0) return pair(d, "d", h, "h");
+  if (h > 0) return pair(h, "h", m, "m");
+  return m > 0 ? `${m}m` : `${seconds}s`;
+}
+
+/** A timer property: "Expired" (a badge) once its time passed, else a countdown; the exact time on hover. */
+function TimerValue(props: { value: string; now: number }) {
+  const due = Date.parse(props.value);
+  if (Number.isNaN(due)) return <span>{props.value}</span>;
+  return due <= props.now ? (
+    <time datetime={props.value} title={`Expired at ${props.value}`} class="badge badge-red timer">
+      Expired
+    </time>
+  ) : (
+    <time datetime={props.value} title={props.value} class="timer">
+      in {countdown(due, props.now)}
+    </time>
+  );
+}
+
+/**
  * One property value rendered by its definition: links for urls and emails, coloured badges for enums,
- * safe markdown, relative date-times, lists for arrays. All text is escaped by hono/jsx.
+ * safe markdown, relative date-times, timers as a countdown or "Expired", lists for arrays. All text is escaped by hono/jsx.
  */
 export function PropertyValue(props: { def: PropertyDefinition | ItemsDefinition | undefined; value: unknown; compact?: boolean }) {
   const { def, value } = props;
@@ -74,8 +106,9 @@ export function PropertyValue(props: { def: PropertyDefinition | ItemsDefinition
     case "email":
     case "user":
       return <a href={`mailto:${text}`}>{text}</a>;
-    case "date-time":
     case "timer":
+      return <TimerValue value={text} now={Date.now()} />;
+    case "date-time":
       return (
         <time datetime={text} title={text}>
           {relativeTime(text)}

@@ -140,3 +140,35 @@ export async function scoreWrittenStatements(db: Database, blueprint: Blueprint,
     }
   });
 }
+
+/** Creates the scorecards that do not exist yet (templates; the caller is an admin) and scores their entities. */
+export async function importScorecards(
+  db: Database,
+  queue: ScoringQueue,
+  items: { blueprint: string; scorecard: Record<string, unknown> }[],
+  ctx: WriteContext,
+): Promise<{ created: string[]; unchanged: string[] }> {
+  const created: string[] = [];
+  const unchanged: string[] = [];
+  const all = await listBlueprints(db);
+  for (const item of items) {
+    const bp = blueprintOf(new Map(all.map((b) => [b.identifier, b])), item.blueprint);
+    const { definition, compiled } = parseScorecard(item.scorecard, bp, all);
+    const name = `${item.blueprint}/${definition.identifier}`;
+    if (await findScorecard(db, item.blueprint, definition.identifier)) {
+      unchanged.push(name);
+      continue;
+    }
+    const plan = await rescorePlan(db, compiled, ctx.now);
+    await runBatch(db, [
+      saveScorecardStatement(db, item.blueprint, definition, { actor: ctx.actor, at: ctx.now }, null),
+      ...insertAuditStatements(db, [
+        auditOf(ctx, "CREATE", "scorecard", { blueprint: item.blueprint, entity: definition.identifier, after: definition }),
+      ]),
+      ...plan.inline,
+    ]);
+    for (const chunk of plan.chunks) await queue.enqueueScoring({ blueprint: item.blueprint, scorecard: definition.identifier, ...chunk });
+    created.push(name);
+  }
+  return { created, unchanged };
+}

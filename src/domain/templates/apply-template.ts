@@ -6,11 +6,14 @@ import { importAutomations } from "../automations/automations";
 import { applyBlueprints } from "../catalog/blueprints";
 import { writeEntityBodies } from "../catalog/entity-write";
 import type { WriteContext } from "../catalog/types";
+import { importScorecards, type ScoringQueue } from "../scorecards/scorecards";
 import { cloudResourcesTemplate } from "./cloud-resources";
+import { devEnvironmentsTemplate } from "./dev-environments";
 import { sdlcTemplate } from "./sdlc";
+import { serviceScorecardsTemplate } from "./service-scorecards";
 import type { Template } from "./template";
 
-const TEMPLATES: Template[] = [sdlcTemplate, cloudResourcesTemplate];
+const TEMPLATES: Template[] = [sdlcTemplate, cloudResourcesTemplate, devEnvironmentsTemplate, serviceScorecardsTemplate];
 
 /** The templates that can be applied, without their contents. */
 export function listTemplates(): {
@@ -43,13 +46,14 @@ export interface TemplateResult {
   entities: { created: number; unchanged: number };
   actions: { created: string[]; unchanged: string[] };
   automations: { created: string[]; unchanged: string[] };
+  scorecards: { created: string[]; unchanged: string[] };
 }
 
 /**
  * Applies a template idempotently and without clobbering: blueprints that already exist are left as they
  * are (they may have been customised since), and entities are created only where missing.
  */
-export async function applyTemplate(db: Database, name: string, ctx: WriteContext): Promise<TemplateResult> {
+export async function applyTemplate(db: Database, queue: ScoringQueue, name: string, ctx: WriteContext): Promise<TemplateResult> {
   const template = findTemplate(name);
   const missing: Record<string, unknown>[] = [];
   const unchanged: string[] = [];
@@ -86,12 +90,14 @@ export async function applyTemplate(db: Database, name: string, ctx: WriteContex
   const blueprints = new Map((await listBlueprints(db)).map((b) => [b.identifier, b]));
   const actions = await importActions(db, template.actions ?? [], blueprints, ctx);
   const automations = await importAutomations(db, template.automations ?? [], blueprints, ctx);
+  const scorecards = await importScorecards(db, queue, template.scorecards ?? [], ctx);
   return {
     template: name,
     blueprints: { created: missing.map((b) => String(b.identifier)), unchanged },
     entities: { created, unchanged: existing },
     actions,
     automations,
+    scorecards,
   };
 }
 

@@ -11,4 +11,6 @@ export interface Template {
   actions?: Record<string, unknown>[];
   /** Port-shaped automations (created after the actions, which they may follow). */
   automations?: Record<string, unknown>[];
+  /** Port-shaped scorecards, each on a blueprint of the template. */
+  scorecards?: { blueprint: string; scorecard: Record<string, unknown> }[];
 }

@@ -3,6 +3,7 @@ import { database } from "../../db/client";
 import { requireAdmin } from "../../domain/access/guards";
 import { applyTemplate, listTemplates } from "../../domain/templates/apply-template";
 import type { AppEnv } from "../../env";
+import { runtimeFor } from "../../platform/runtime";
 import { errorResponses, jsonResponse, principalOf, validationHook, writeContext } from "./common";
 
 /** `/v1/templates`: ready-made blueprints and demo entities. */
@@ -31,7 +32,7 @@ templatesApi.openapi(
   }),
   async (c) => {
     requireAdmin(principalOf(c), "apply templates");
-    const result = await applyTemplate(database(c.env.DB), c.req.valid("param").name, writeContext(c, "TEMPLATE"));
+    const result = await applyTemplate(database(c.env.DB), runtimeFor(c.env), c.req.valid("param").name, writeContext(c, "TEMPLATE"));
     return c.json({ ok: true as const, ...result }, 200);
   },
 );
