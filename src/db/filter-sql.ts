@@ -3,6 +3,14 @@ import type { ReadScope } from "../domain/access/decisions";
 import type { AggregateSpec, EntityColumn, Filter, SortKey, Test } from "../domain/catalog/search/filter";
 import { visibleSql } from "./read-scope-sql";
 
+export interface FilterSqlOptions {
+  /**
+   * Test each entity's own values through the entity index (correlated EXISTS) rather than building the set
+   * of every matching entity: right when only a few entities are tested (scoring a written entity).
+   */
+  perEntity?: boolean;
+}
+
 /** Longest relation path `relatedTo` follows. */
 export const MAX_RELATION_HOPS = 6;
 
@@ -94,7 +102,7 @@ export function intersectionCountSql(filter: Filter, blueprint: string): SQL | n
  * (blueprint, property, value), so they are index range scans; negative tests are NOT IN over the same
  * lookup, so entities without the property match them.
  */
-export function filterSql(filter: Filter): SQL {
+export function filterSql(filter: Filter, opts: FilterSqlOptions = {}): SQL {
   switch (filter.kind) {
     case "all":
       return sql`1`;
@@ -102,12 +110,21 @@ export function filterSql(filter: Filter): SQL {
       return sql`0`;
     case "and":
     case "or":
-      return sql`(${sql.join(filter.items.map(filterSql), filter.kind === "and" ? sql` AND ` : sql` OR `)})`;
+      return sql`(${sql.join(
+        filter.items.map((f) => filterSql(f, opts)),
+        filter.kind === "and" ? sql` AND ` : sql` OR `,
+      )})`;
     case "column": {
       const test = positive(sql.raw(COLUMN_SQL[filter.column]), filter.test);
       return negated(filter.test) ? sql`NOT ${test}` : test;
     }
     case "values": {
+      if (opts.perEntity) {
+        // One entity's own values (the entity index), instead of every matching value of the blueprint.
+        const own = sql`EXISTS (SELECT 1 FROM entity_values v WHERE v.entity_id = e.id AND v.property = ${filter.property}
+          AND ${positive(sql.raw(`v.${filter.field}`), filter.test)})`;
+        return negated(filter.test) ? sql`NOT ${own}` : own;
+      }
       const lookup = valueLookupSql(filter);
       return negated(filter.test) ? sql`e.id NOT IN (${lookup})` : sql`e.id IN (${lookup})`;
     }
@@ -149,6 +166,11 @@ export function filterSql(filter: Filter): SQL {
       const scoped = sql`e.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)}))`;
       const field = sql.raw(filter.field);
       const op = sql.raw(filter.op);
+      if (opts.perEntity) {
+        const own = sql`EXISTS (SELECT 1 FROM entity_values a JOIN entity_values b ON b.entity_id = a.entity_id AND b.property = ${filter.right}
+          WHERE a.entity_id = e.id AND a.property = ${filter.left} AND a.${field} ${op} b.${field})`;
+        return sql`(${scoped} AND ${filter.negate ? sql`NOT ` : sql``}${own})`;
+      }
       const lookup = sql`SELECT a.entity_id FROM entity_values a
         JOIN entity_values b ON b.entity_id = a.entity_id AND b.property = ${filter.right}
         WHERE a.blueprint IN (SELECT value FROM json_each(${json(filter.blueprints)})) AND a.property = ${filter.left}

@@ -119,20 +119,22 @@ export function scoreStatements(db: Database, s: CompiledScorecard, target: Scor
       )}) / ${totalWeight}, 1)`
     : sql`100`;
   const day = now.slice(0, 10);
+  // A few written entities are tested through their own index rows; a whole blueprint by value lookups.
+  const perEntity = target.kind === "identifiers" && target.identifiers.length <= 100;
   return [
     statement(db, sql`DELETE FROM scorecard_results WHERE ${scope} AND ${entityIn}`),
     statement(
       db,
       sql`INSERT INTO scorecard_results (blueprint, scorecard, entity_id, rules, effective, level_index, level, score, computed_at)
           SELECT ${s.blueprint}, ${s.identifier}, e.id, '{}', '{}', 0, '', 0, ${now}
-          FROM entities e WHERE e.blueprint = ${s.blueprint} AND ${targetSql(target, "e")} AND ${filterSql(s.filter)}`,
+          FROM entities e WHERE e.blueprint = ${s.blueprint} AND ${targetSql(target, "e")} AND ${filterSql(s.filter, { perEntity })}`,
     ),
     // One statement per rule keeps each within D1's 100 bound parameters, however many rules there are.
     ...s.rules.map((r) =>
       statement(
         db,
         sql`UPDATE scorecard_results SET rules = json_set(rules, ${rulePath(r.identifier)},
-              (SELECT CASE WHEN ${filterSql(r.filter)} THEN 1 ELSE 0 END FROM entities e WHERE e.id = scorecard_results.entity_id))
+              (SELECT CASE WHEN ${filterSql(r.filter, { perEntity })} THEN 1 ELSE 0 END FROM entities e WHERE e.id = scorecard_results.entity_id))
             WHERE ${scope} AND ${entityIn}`,
       ),
     ),
@@ -157,8 +159,8 @@ export function scoreStatements(db: Database, s: CompiledScorecard, target: Scor
       db,
       sql`INSERT INTO scorecard_history (blueprint, scorecard, identifier, day, level_index, score)
           SELECT r.blueprint, r.scorecard, e.identifier, ${day}, r.level_index, r.score
-          FROM scorecard_results r JOIN entities e ON e.id = r.entity_id
-          WHERE r.blueprint = ${s.blueprint} AND r.scorecard = ${s.identifier} AND ${targetSql(target, "e")}
+          FROM entities e CROSS JOIN scorecard_results r ON r.blueprint = ${s.blueprint} AND r.scorecard = ${s.identifier} AND r.entity_id = e.id
+          WHERE e.blueprint = ${s.blueprint} AND ${targetSql(target, "e")}
           ON CONFLICT (blueprint, scorecard, identifier, day) DO UPDATE SET level_index = excluded.level_index, score = excluded.score`,
     ),
   ];
@@ -260,7 +262,8 @@ export interface Exemption {
   createdBy: string;
 }
 
-export async function listExemptions(db: Database, blueprint: string, scorecard: string): Promise<Exemption[]> {
+/** Exemptions of the entities the reader may read (`scope` is part of the query). */
+export async function listExemptions(db: Database, blueprint: string, scorecard: string, scope: ReadScope): Promise<Exemption[]> {
   const rows = await db.all<{
     rule: string;
     identifier: string;
@@ -269,7 +272,10 @@ export async function listExemptions(db: Database, blueprint: string, scorecard:
     applied: number;
     created_at: string;
     created_by: string;
-  }>(sql`SELECT * FROM scorecard_exemptions WHERE blueprint = ${blueprint} AND scorecard = ${scorecard} ORDER BY identifier, rule`);
+  }>(
+    sql`SELECT x.* FROM scorecard_exemptions x JOIN entities e ON e.blueprint = x.blueprint AND e.identifier = x.identifier
+        WHERE x.blueprint = ${blueprint} AND x.scorecard = ${scorecard} AND ${visibleSql("e", scope)} ORDER BY x.identifier, x.rule`,
+  );
   return rows.map((r) => ({
     rule: r.rule,
     identifier: r.identifier,
@@ -315,8 +321,11 @@ export async function levelHistory(
   blueprint: string,
   scorecard: string,
   since: string,
+  scope: ReadScope,
 ): Promise<{ day: string; levelIndex: number; n: number }[]> {
   return db.all(sql`
-    SELECT day, level_index AS levelIndex, count(*) AS n FROM scorecard_history
-    WHERE blueprint = ${blueprint} AND scorecard = ${scorecard} AND day >= ${since} GROUP BY day, level_index ORDER BY day, level_index`);
+    SELECT h.day, h.level_index AS levelIndex, count(*) AS n FROM scorecard_history h
+    JOIN entities e ON e.blueprint = h.blueprint AND e.identifier = h.identifier
+    WHERE h.blueprint = ${blueprint} AND h.scorecard = ${scorecard} AND h.day >= ${since} AND ${visibleSql("e", scope)}
+    GROUP BY h.day, h.level_index ORDER BY h.day, h.level_index`);
 }

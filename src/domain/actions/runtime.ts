@@ -10,6 +10,9 @@ import type { RunReport } from "./run-state";
 /** How a run starts in its RunObject. */
 export interface RunSeed {
   runId: string;
+  /** What the run acts on, for its audit rows (events are attributed to the blueprint). */
+  blueprint?: string | null;
+  entity?: string | null;
   requester: string;
   state: RunState;
   timeoutMinutes: number;

@@ -215,6 +215,8 @@ export async function startRun(
   // The RunObject first: if starting it fails nothing is stored (an object without a row is never reached).
   await runtime.run(runId).init({
     runId,
+    blueprint: run.blueprint,
+    entity: run.entity,
     requester: p.email,
     state: runStateOf(run),
     timeoutMinutes: action.runTimeoutMinutes,

@@ -70,13 +70,15 @@ export async function startAutomationRun(
   e: PortalEvent,
   scope: AutomationScope,
   runEntity: string | null,
+  runBlueprint: string | null,
 ): Promise<string | null> {
   const now = new Date();
   const at = now.toISOString();
   const id = newRunId(now);
   const actor = `automation:${a.identifier}`;
   const target = deliveryKindOf(a.invocationMethod);
-  const blueprint = a.trigger.event.blueprintIdentifier ?? e.blueprint;
+  // Run events: the blueprint of the run they follow, so the new run is attributed (and visible) like it.
+  const blueprint = a.trigger.event.blueprintIdentifier ?? e.blueprint ?? runBlueprint;
   const run: RunRecord = {
     id,
     action: a.identifier,
@@ -133,6 +135,8 @@ export async function startAutomationRun(
   ];
   await runtime.run(id).init({
     runId: id,
+    blueprint: blueprint ?? null,
+    entity: runEntity,
     requester: actor,
     state: runStateOf(run),
     timeoutMinutes: a.runTimeoutMinutes,

@@ -151,7 +151,7 @@ async function processEach(db: Database, runtime: RunRuntime, events: PortalEven
         continue;
       }
       const runEntity = e.type.startsWith("RUN_") ? (run?.entity ?? null) : e.entity;
-      await startAutomationRun(db, runtime, a, e, scope, runEntity);
+      await startAutomationRun(db, runtime, a, e, scope, runEntity, run?.blueprint ?? null);
     }
     const eventBlueprint = e.type.startsWith("RUN_") ? (run?.blueprint ?? null) : e.blueprint;
     for (const s of subscriptions) if (subscribes(s, e, eventBlueprint)) await deliverToSubscription(db, runtime, s, e);

@@ -29,7 +29,8 @@ export function jqToJsonata(expr: string): string {
 }
 
 function looksLikeJq(expression: string): boolean {
-  return expression.trim().startsWith(".") || /\bthen\b|==/.test(expression);
+  // A jq path (`.inputs.ttl`) at the start or after an operator, bracket or comma; or jq's `then` / `==`.
+  return /(^|[\s([,+\-*/=<>!?:])\.[A-Za-z_]/.test(expression.trim()) || /\bthen\b|==/.test(expression);
 }
 
 function compile(expression: string): jsonata.Expression | { error: string } {

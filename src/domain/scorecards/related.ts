@@ -19,9 +19,33 @@ function targetsOf(bp: Blueprint | undefined, entity: unknown): { blueprint: str
   });
 }
 
+/** Hops walked back along relations (a mirror `cluster.region.name` reads two). */
+const MAX_HOPS = 3;
+/** Entities rescored per change at most; a bigger fan-out is left to the next write or scorecard change. */
+const MAX_RELATED = 500;
+
+/** Entities pointing at `start` directly or through up to MAX_HOPS relations (who may mirror it). */
+async function sourcesWithin(db: Database, start: { blueprint: string; identifier: string }) {
+  const seen = new Map<string, { blueprint: string; identifier: string }>();
+  let frontier = [start];
+  for (let hop = 0; hop < MAX_HOPS && frontier.length > 0 && seen.size < MAX_RELATED; hop++) {
+    const next: { blueprint: string; identifier: string }[] = [];
+    for (const node of frontier) {
+      for (const source of await relationSources(db, node.blueprint, node.identifier)) {
+        const key = `${source.blueprint}\u0000${source.identifier}`;
+        if (seen.has(key) || seen.size >= MAX_RELATED) continue;
+        seen.set(key, source);
+        next.push(source);
+      }
+    }
+    frontier = next;
+  }
+  return [...seen.values()];
+}
+
 /**
- * A rule may read a related entity (mirror, aggregation, relatedTo): when an entity changes, the entities one
- * relation away (either direction) are rescored in their blueprints' scorecards. The entity itself was
+ * A rule may read a related entity (mirror, aggregation, relatedTo): when an entity changes, the entities it
+ * points to and those pointing at it (up to three relations back) are rescored in their blueprints' scorecards. The entity itself was
  * rescored by its own write.
  */
 export async function rescoreRelated(db: Database, bps: Map<string, Blueprint>, e: PortalEvent): Promise<void> {
@@ -33,7 +57,7 @@ export async function rescoreRelated(db: Database, bps: Map<string, Blueprint>, 
   const related = [
     ...targetsOf(own, e.diff.before),
     ...targetsOf(own, e.diff.after),
-    ...(e.type === "ENTITY_DELETED" ? [] : await relationSources(db, e.blueprint, e.entity)),
+    ...(e.type === "ENTITY_DELETED" ? [] : await sourcesWithin(db, { blueprint: e.blueprint, identifier: e.entity })),
   ].filter((r) => scored.has(r.blueprint) && !(r.blueprint === e.blueprint && r.identifier === e.entity));
   if (related.length === 0) return;
   const all = [...bps.values()];

@@ -1,5 +1,6 @@
 import { listBlueprints } from "../../db/blueprint-store";
 import { type Database, runBatch, type Statement } from "../../db/client";
+import { findEntities } from "../../db/entity-store";
 import {
   deleteExemptionStatement,
   entityResults,
@@ -67,7 +68,7 @@ export async function scorecardHistory(db: Database, access: CatalogAccess, blue
   readableBlueprint(access, blueprint);
   const scorecard = await getScorecard(db, blueprint, identifier);
   const since = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-  const rows = await levelHistory(db, blueprint, identifier, since);
+  const rows = await levelHistory(db, blueprint, identifier, since, access.scope(blueprint));
   return { levels: scorecard.levels.map((l) => l.title), days: rows };
 }
 
@@ -94,8 +95,12 @@ export async function addExemption(
   const def = await getScorecard(db, blueprint, scorecard);
   if (!def.rules.some((r) => r.identifier === body.rule))
     throw invalid([{ path: "rule", message: `'${body.rule}' is not a rule of '${scorecard}'` }]);
+  if ((await findEntities(db, blueprint, [body.entity])).length === 0) {
+    throw invalid([{ path: "entity", message: `no '${blueprint}' entity '${body.entity}' exists` }]);
+  }
   const now = new Date().toISOString();
-  if (body.expiresAt !== undefined && (Number.isNaN(Date.parse(body.expiresAt)) || body.expiresAt <= now)) {
+  // Compared as instants: "an hour ago" written with a +14:00 offset sorts after now as text.
+  if (body.expiresAt !== undefined && (Number.isNaN(Date.parse(body.expiresAt)) || Date.parse(body.expiresAt) <= Date.now())) {
     throw invalid([{ path: "expiresAt", message: "must be an ISO date-time in the future" }]);
   }
   const exemption = {
@@ -125,7 +130,7 @@ export async function removeExemption(
 export async function exemptionsOf(db: Database, access: CatalogAccess, blueprint: string, scorecard: string) {
   readableBlueprint(access, blueprint);
   await getScorecard(db, blueprint, scorecard);
-  return listExemptions(db, blueprint, scorecard);
+  return listExemptions(db, blueprint, scorecard, access.scope(blueprint));
 }
 
 /** Rescores entities whose exemptions expired (the cron calls this). */

@@ -34,7 +34,7 @@ export type Filter =
       left: string;
       right: string;
       field: "str" | "num";
-      op: "=" | ">" | ">=" | "<" | "<=";
+      op: "=" | "<>" | ">" | ">=" | "<" | "<=";
       negate: boolean;
     }
   /** The entity's level in a scorecard is (or is not) one of `levels`. */

@@ -7,9 +7,10 @@ import type { Filter } from "./filter";
  * entity, and testing an entity's scorecard level.
  */
 
-const COMPARISONS: Record<string, { op: "=" | ">" | ">=" | "<" | "<="; negate: boolean }> = {
+// `!=` is a real <> test: an entity missing either property matches no comparison, != included.
+const COMPARISONS: Record<string, { op: "=" | "<>" | ">" | ">=" | "<" | "<="; negate: boolean }> = {
   "=": { op: "=", negate: false },
-  "!=": { op: "=", negate: true },
+  "!=": { op: "<>", negate: false },
   ">": { op: ">", negate: false },
   ">=": { op: ">=", negate: false },
   "<": { op: "<", negate: false },
