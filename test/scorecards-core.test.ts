@@ -111,3 +111,26 @@ describe("scorecards", () => {
     ]);
   });
 });
+
+describe("batch guard", () => {
+  it("a version-guarded UPDATE that changed nothing aborts the rest of its batch", async () => {
+    const { abortUnlessChangedStatement, database, isAbortedUnchanged } = await import("../src/db/client");
+    const { env } = await import("cloudflare:workers");
+    const db = database(env.DB);
+    const before = await env.DB.prepare("SELECT count(*) AS n FROM scorecard_history").first<{ n: number }>();
+    const attempt = db.$client.batch([
+      env.DB.prepare("UPDATE scorecards SET title = 'x' WHERE identifier = 'no-such-scorecard'"),
+      abortUnlessChangedStatement(db),
+      env.DB.prepare(
+        "INSERT INTO scorecard_history (blueprint, scorecard, identifier, day, level_index, score) VALUES ('b', 's', 'e', '2026-01-01', 0, 0)",
+      ),
+    ]);
+    const error = await attempt.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isAbortedUnchanged(error)).toBe(true);
+    const after = await env.DB.prepare("SELECT count(*) AS n FROM scorecard_history").first<{ n: number }>();
+    expect(after?.n).toBe(before?.n);
+  });
+});

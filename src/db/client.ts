@@ -71,3 +71,17 @@ export function isConstraintRace(error: unknown): boolean {
   const text = error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : "";
   return /UNIQUE constraint failed|NOT NULL constraint failed|FOREIGN KEY constraint failed/.test(text);
 }
+
+/**
+ * A statement that fails — aborting its whole batch — when the statement before it changed no row. Put it
+ * right after a version-guarded UPDATE so the rest of the batch only lands if the UPDATE did.
+ */
+export function abortUnlessChangedStatement(db: Database): Statement {
+  // json() of a non-JSON string raises "malformed JSON": SQLite has no RAISE outside triggers.
+  return db.$client.prepare("SELECT json(CASE WHEN changes() = 0 THEN 'unchanged:abort' ELSE '1' END)");
+}
+
+/** True when a batch was aborted by abortUnlessChangedStatement. */
+export function isAbortedUnchanged(error: unknown): boolean {
+  return error instanceof Error && /malformed JSON/.test(`${error.message} ${String((error as { cause?: unknown }).cause ?? "")}`);
+}

@@ -1,6 +1,13 @@
 import { insertAuditStatements } from "../../db/audit-store";
 import { entityCounts, listBlueprints } from "../../db/blueprint-store";
-import { type Database, runBatch, type Statement } from "../../db/client";
+import {
+  abortUnlessChangedStatement,
+  type Database,
+  isAbortedUnchanged,
+  isConstraintRace,
+  runBatch,
+  type Statement,
+} from "../../db/client";
 import {
   deleteScorecardStatements,
   findScorecard,
@@ -69,23 +76,27 @@ export async function saveScorecard(
     throw versionMismatch(mode.expected, current.version);
   }
   const plan = await rescorePlan(db, compiled, ctx.now);
-  const [saved] = await db.$client.batch([
-    saveScorecardStatement(db, blueprintId, definition, { actor: ctx.actor, at: ctx.now }, current ? current.version : null),
-    ...insertAuditStatements(
-      db,
-      [
+  try {
+    await runBatch(db, [
+      saveScorecardStatement(db, blueprintId, definition, { actor: ctx.actor, at: ctx.now }, current ? current.version : null),
+      // A replace that lost a race changed no row: abort the whole batch, so no rescoring by a definition
+      // that was never saved lands.
+      abortUnlessChangedStatement(db),
+      ...insertAuditStatements(db, [
         auditOf(ctx, current ? "UPDATE" : "CREATE", "scorecard", {
           blueprint: blueprintId,
           entity: definition.identifier,
           before: current,
           after: definition,
         }),
-      ],
-      { onlyIfChanged: true },
-    ),
-    ...plan.inline,
-  ]);
-  if (saved?.meta.changes === 0) throw versionMismatch(current?.version ?? 0, (current?.version ?? 0) + 1);
+      ]),
+      ...plan.inline,
+    ]);
+  } catch (error) {
+    if (isAbortedUnchanged(error)) throw versionMismatch(current?.version ?? 0, (current?.version ?? 0) + 1);
+    if (isConstraintRace(error)) throw conflict(`Scorecard '${definition.identifier}' already exists on '${blueprintId}'`);
+    throw error;
+  }
   for (const chunk of plan.chunks) await queue.enqueueScoring({ blueprint: blueprintId, scorecard: definition.identifier, ...chunk });
   return (await findScorecard(db, blueprintId, definition.identifier)) as StoredScorecard;
 }
