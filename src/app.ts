@@ -18,6 +18,7 @@ import { catalogPages } from "./routes/ui/catalog";
 import { docsPages } from "./routes/ui/docs";
 import { eventPages } from "./routes/ui/events";
 import { runPages } from "./routes/ui/runs";
+import { scorecardPages } from "./routes/ui/scorecards";
 import { searchPages } from "./routes/ui/search";
 import { settingsPages } from "./routes/ui/settings";
 
@@ -56,6 +57,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", actionPages);
   app.route("/", runPages);
   app.route("/", eventPages);
+  app.route("/", scorecardPages);
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

@@ -1,7 +1,9 @@
+import type { StoredScorecard } from "../../src/db/scorecard-store";
 import type { Blueprint } from "../../src/domain/catalog/types";
 import { type ActionLink, CreateActionButtons } from "../components/action-panel";
 import { EntityTable, type TableResult } from "../components/entity-table";
 import { FilterBar, FilterRows } from "../components/filter-bar";
+import { BlueprintScorecards } from "../components/scorecard-summary";
 import { columnsOf, fieldsOf, shownColumns, type TableState } from "../components/table-state";
 import { Layout, type Viewer } from "../layout";
 
@@ -30,7 +32,9 @@ export function BlueprintTableFragment(props: BlueprintTableProps) {
 }
 
 /** A blueprint's entities as a table with a filter bar, sortable columns, a column chooser and keyset pages. */
-export function BlueprintPage(props: BlueprintTableProps & { viewer?: Viewer | undefined; createActions?: ActionLink[] }) {
+export function BlueprintPage(
+  props: BlueprintTableProps & { viewer?: Viewer | undefined; createActions?: ActionLink[]; scorecards?: StoredScorecard[] },
+) {
   const { blueprint, state } = props;
   const fields = fieldsOf(blueprint);
   const columns = shownColumns(blueprint, state);
@@ -44,6 +48,7 @@ export function BlueprintPage(props: BlueprintTableProps & { viewer?: Viewer | u
       <p class="muted">
         identifier <code>{blueprint.identifier}</code> · version {blueprint.version}
       </p>
+      <BlueprintScorecards blueprint={blueprint.identifier} scorecards={props.scorecards ?? []} />
       <CreateActionButtons actions={props.createActions ?? []} />
       <FilterBar
         blueprint={blueprint.identifier}

@@ -1,8 +1,10 @@
 import type { RelationLink } from "../../src/db/entity-store";
+import type { StoredScorecard } from "../../src/db/scorecard-store";
 import type { Blueprint, Entity, PropertyDefinition } from "../../src/domain/catalog/types";
 import { relativeTime } from "../../src/lib/relative-time";
 import { type ActionLink, EntityActionsPanel } from "../components/action-panel";
 import { PropertyValue } from "../components/property-value";
+import { type EntityScorecardResult, EntityScorecards } from "../components/scorecard-summary";
 import { Layout, type Viewer } from "../layout";
 import { entityHref } from "./blueprint-page";
 
@@ -88,6 +90,9 @@ export function EntityPage(props: {
   incoming: RelationLink[];
   /** DAY-2 / DELETE actions the viewer may run on this entity. */
   actions?: ActionLink[];
+  /** Its results per scorecard (`entityScorecards`) and the scorecards' definitions (level colors). */
+  scorecards?: Record<string, EntityScorecardResult>;
+  scorecardDefinitions?: StoredScorecard[];
 }) {
   const { blueprint, entity } = props;
   return (
@@ -118,6 +123,7 @@ export function EntityPage(props: {
         ))}
       </dl>
       <DerivedList blueprint={blueprint} entity={entity} />
+      <EntityScorecards blueprint={blueprint.identifier} results={props.scorecards ?? {}} definitions={props.scorecardDefinitions ?? []} />
       <h2>Relations</h2>
       <RelationList links={props.outgoing} empty="This entity points at nothing." />
       <h2>Referenced by</h2>

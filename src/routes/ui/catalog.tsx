@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { TableResult } from "../../../views/components/entity-table";
 import { FilterOperands } from "../../../views/components/filter-bar";
+import type { EntityScorecardResult } from "../../../views/components/scorecard-summary";
 import { explainProblems, fieldsOf, parseTableState, tableHref, toSearchRequest } from "../../../views/components/table-state";
 import { AuditPage } from "../../../views/pages/audit-page";
 import { BlueprintPage, BlueprintTableFragment } from "../../../views/pages/blueprint-page";
@@ -12,6 +13,8 @@ import { requireAdmin } from "../../domain/access/guards";
 import { searchAuditLog } from "../../domain/audit/audit-log";
 import { search } from "../../domain/catalog/search/search";
 import type { Entity } from "../../domain/catalog/types";
+import { entityScorecards } from "../../domain/scorecards/results";
+import { listScorecards } from "../../domain/scorecards/scorecards";
 import type { AppEnv } from "../../env";
 import { AppError } from "../../lib/errors";
 import { accessOf, principalOf } from "../api/common";
@@ -62,9 +65,19 @@ catalogPages.get("/blueprints/:blueprint", async (c) => {
     c.header("HX-Push-Url", tableHref(blueprint.identifier, state, { from: state.from }));
     return c.html(<BlueprintTableFragment blueprint={blueprint} state={state} result={result} />);
   }
-  const createActions = await createActionsOf(db, access, blueprint.identifier);
+  const [createActions, scorecards] = await Promise.all([
+    createActionsOf(db, access, blueprint.identifier),
+    listScorecards(db, blueprint.identifier),
+  ]);
   return c.html(
-    <BlueprintPage viewer={viewerOf(c)} blueprint={blueprint} state={state} result={result} createActions={createActions} />,
+    <BlueprintPage
+      viewer={viewerOf(c)}
+      blueprint={blueprint}
+      state={state}
+      result={result}
+      createActions={createActions}
+      scorecards={scorecards}
+    />,
     result.errors.length > 0 ? 400 : 200,
   );
 });
@@ -81,7 +94,11 @@ catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
   const db = database(c.env.DB);
   const access = await accessOf(c);
   const result = await getVisibleEntity(db, access, c.req.param("blueprint"), c.req.param("identifier"), true);
-  const actions = await actionsForEntity(db, access, result.blueprint.identifier, result.entity.identifier);
+  const [actions, scores, scorecards] = await Promise.all([
+    actionsForEntity(db, access, result.blueprint.identifier, result.entity.identifier),
+    entityScorecards(db, result.blueprint.identifier, result.entity.identifier),
+    listScorecards(db, result.blueprint.identifier),
+  ]);
   return c.html(
     <EntityPage
       viewer={viewerOf(c)}
@@ -90,6 +107,8 @@ catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
       outgoing={result.related?.outgoing ?? []}
       incoming={result.related?.incoming ?? []}
       actions={actions}
+      scorecards={scores as Record<string, EntityScorecardResult>}
+      scorecardDefinitions={scorecards}
     />,
   );
 });
