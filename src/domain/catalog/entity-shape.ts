@@ -1,4 +1,4 @@
-import type { StoredEntity } from "../../db/entity-store";
+import type { RelationRecord, StoredEntity } from "../../db/entity-store";
 import type { Blueprint, Entity, RelationValue } from "./types";
 
 /**
@@ -18,4 +18,15 @@ export function shapeRelations(blueprint: Blueprint, stored: Record<string, Rela
 export function toApiEntity(blueprint: Blueprint, stored: StoredEntity): Entity {
   const { id: _id, ...entity } = stored;
   return { ...entity, relations: shapeRelations(blueprint, stored.relations) };
+}
+
+/** The relation rows an entity's relation values become (one per target, duplicates dropped). */
+export function relationRecords(blueprint: Blueprint, relations: Record<string, RelationValue>): RelationRecord[] {
+  const out: RelationRecord[] = [];
+  for (const [key, value] of Object.entries(relations)) {
+    const def = blueprint.relations[key];
+    if (!def || value === null) continue;
+    for (const id of new Set([value].flat())) out.push({ relation: key, targetBlueprint: def.target, targetIdentifier: id });
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import { randomToken } from "../../lib/ids";
 import { scoreWrittenStatements } from "../scorecards/scorecards";
 import { calculationValueRecords, indexedCalculations } from "./derived/indexed-calculations";
 import { parseEntityInput } from "./entity-input";
-import { shapeRelations, toApiEntity } from "./entity-shape";
+import { relationRecords, shapeRelations, toApiEntity } from "./entity-shape";
 import { entityValidator } from "./entity-validation";
 import { indexValues } from "./entity-values";
 import type { Blueprint, Entity, EntityInput, RelationValue, WriteContext } from "./types";
@@ -228,16 +228,6 @@ async function attemptWrite(
     outcomes.push({ ok: true, index: p.index, identifier: p.identifier, created: !p.existing, entity: p.view });
   }
   return outcomes.sort((a, b) => a.index - b.index);
-}
-
-function relationRecords(blueprint: Blueprint, relations: Record<string, RelationValue>): RelationRecord[] {
-  const out: RelationRecord[] = [];
-  for (const [key, value] of Object.entries(relations)) {
-    const def = blueprint.relations[key];
-    if (!def || value === null) continue;
-    for (const id of new Set([value].flat())) out.push({ relation: key, targetBlueprint: def.target, targetIdentifier: id });
-  }
-  return out;
 }
 
 /**
