@@ -134,3 +134,31 @@ describe("batch guard", () => {
     expect(after?.n).toBe(before?.n);
   });
 });
+
+describe("level changes feed automations", () => {
+  it("an entity reaching a new level is an ENTITY_UPDATED event an automation can react to", async () => {
+    const { eventually, receiver } = await import("./actions-helpers");
+    const automation = await callJson("POST", "/v1/automations", {
+      identifier: "reached_gold",
+      title: "Reached Gold",
+      trigger: {
+        type: "automation",
+        event: { type: "ENTITY_UPDATED", blueprintIdentifier: "svc" },
+        condition: { type: "JQ", expressions: ['.diff.after.scorecards.readiness.level == "Gold"'], combinator: "and" },
+      },
+      invocationMethod: {
+        type: "WEBHOOK",
+        url: `${receiver}/hook/gold1`,
+        body: { entity: "{{ .entity.identifier }}", from: "{{ .diff.before.scorecards.readiness.level }}" },
+      },
+    });
+    expect(automation.status, JSON.stringify(automation.body)).toBe(201);
+    expect((await scoresOf("a"))?.level).toBe("Silver");
+    expect((await callJson("PATCH", "/v1/blueprints/svc/entities/a", { properties: { replicas: 5 } })).status).toBe(200);
+    const [hit] = await eventually(async () => {
+      const list = (await (await fetch(`${receiver}/received/gold1`)).json()) as { body: string }[];
+      return list.length > 0 ? list : null;
+    });
+    expect(JSON.parse(hit?.body ?? "{}")).toEqual({ entity: "a", from: "Silver" });
+  }, 20_000);
+});

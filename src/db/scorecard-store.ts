@@ -91,9 +91,9 @@ function rulePath(rule: string): SQL {
 }
 
 /**
- * Statements that (re)score entities in SQL, in one batch (a transaction): drop their old results, insert
- * a row per entity in the filter, record each rule's outcome, apply current exemptions, derive the level (the
- * highest level whose rules, and all below, pass) and the weighted score, and record today's history.
+ * Statements that (re)score entities in SQL, in one batch (a transaction): refresh a row per entity in the
+ * filter (dropping those that left it), record each rule's outcome, apply current exemptions, derive the level (the
+ * highest level whose rules, and all below, pass) and the weighted score, record today's history, and write an ENTITY_UPDATED event (origin SCORECARD) for each changed level.
  * Entities inside the same batch's earlier writes are scored as written.
  */
 export function scoreStatements(db: Database, s: CompiledScorecard, target: ScoreTarget, now: string): Statement[] {
@@ -122,13 +122,17 @@ export function scoreStatements(db: Database, s: CompiledScorecard, target: Scor
   // A few written entities are tested through their own index rows; a whole blueprint by value lookups.
   const perEntity = target.kind === "identifiers" && target.identifiers.length <= 100;
   return [
-    statement(db, sql`DELETE FROM scorecard_results WHERE ${scope} AND ${entityIn}`),
+    // Rows are kept (not deleted and re-inserted) so each remembers the level it had: a change is an event.
+    statement(db, sql`UPDATE scorecard_results SET stale = 1, prev_level = level WHERE ${scope} AND ${entityIn}`),
     statement(
       db,
-      sql`INSERT INTO scorecard_results (blueprint, scorecard, entity_id, rules, effective, level_index, level, score, computed_at)
-          SELECT ${s.blueprint}, ${s.identifier}, e.id, '{}', '{}', 0, '', 0, ${now}
-          FROM entities e WHERE e.blueprint = ${s.blueprint} AND ${targetSql(target, "e")} AND ${filterSql(s.filter, { perEntity })}`,
+      sql`INSERT INTO scorecard_results (blueprint, scorecard, entity_id, rules, effective, level_index, level, score, computed_at, prev_level, stale)
+          SELECT ${s.blueprint}, ${s.identifier}, e.id, '{}', '{}', 0, '', 0, ${now}, NULL, 0
+          FROM entities e WHERE e.blueprint = ${s.blueprint} AND ${targetSql(target, "e")} AND ${filterSql(s.filter, { perEntity })}
+          ON CONFLICT (blueprint, scorecard, entity_id) DO UPDATE SET stale = 0, rules = '{}', computed_at = excluded.computed_at`,
     ),
+    // Entities that left the filter are no longer scored.
+    statement(db, sql`DELETE FROM scorecard_results WHERE ${scope} AND ${entityIn} AND stale = 1`),
     // One statement per rule keeps each within D1's 100 bound parameters, however many rules there are.
     ...s.rules.map((r) =>
       statement(
@@ -154,6 +158,19 @@ export function scoreStatements(db: Database, s: CompiledScorecard, target: Scor
     statement(
       db,
       sql`UPDATE scorecard_results SET level = json_extract(${JSON.stringify(s.levels)}, '$[' || level_index || ']') WHERE ${scope} AND ${entityIn}`,
+    ),
+    // A changed level is an ENTITY_UPDATED event (origin SCORECARD) whose diff holds the old and new level.
+    statement(
+      db,
+      sql`INSERT INTO audit_log (at, actor, origin, action, resource_type, blueprint, entity, before, after, request_id)
+          SELECT ${now}, 'scorecard', 'SCORECARD', 'UPDATE', 'entity', r.blueprint, e.identifier,
+                 json_object('identifier', e.identifier, 'blueprint', e.blueprint, 'title', e.title, 'team', json(e.team),
+                             'properties', json(e.properties), 'scorecards', json_object(r.scorecard, json_object('level', r.prev_level))),
+                 json_object('identifier', e.identifier, 'blueprint', e.blueprint, 'title', e.title, 'team', json(e.team),
+                             'properties', json(e.properties), 'scorecards', json_object(r.scorecard, json_object('level', r.level, 'score', r.score))),
+                 'scorecard:' || r.scorecard
+          FROM entities e CROSS JOIN scorecard_results r ON r.blueprint = ${s.blueprint} AND r.scorecard = ${s.identifier} AND r.entity_id = e.id
+          WHERE e.blueprint = ${s.blueprint} AND ${targetSql(target, "e")} AND r.prev_level IS NOT NULL AND r.prev_level <> r.level`,
     ),
     statement(
       db,
