@@ -17,6 +17,7 @@ import { authPages } from "./routes/ui/auth";
 import { catalogPages } from "./routes/ui/catalog";
 import { docsPages } from "./routes/ui/docs";
 import { eventPages } from "./routes/ui/events";
+import { initiativePages } from "./routes/ui/initiatives";
 import { runPages } from "./routes/ui/runs";
 import { scorecardPages } from "./routes/ui/scorecards";
 import { searchPages } from "./routes/ui/search";
@@ -58,6 +59,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", runPages);
   app.route("/", eventPages);
   app.route("/", scorecardPages);
+  app.route("/", initiativePages);
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

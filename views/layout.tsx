@@ -45,6 +45,7 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; scri
                   <a href="/self-service">Self-service</a>
                   <a href="/runs">Runs</a>
                   <a href="/approvals">Approvals</a>
+                  <a href="/initiatives">Initiatives</a>
                 </>
               ) : null}
               {viewer?.isAdmin ? (

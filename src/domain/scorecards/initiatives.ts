@@ -124,7 +124,8 @@ export async function initiativeProgress(db: Database, access: CatalogAccess, id
     targetIndex !== null && i.teams.length === 0
       ? dailyShare(await levelHistory(db, i.blueprint, i.scorecard, since, access.scope(i.blueprint)), targetIndex)
       : [];
-  const daysLeft = Math.ceil((Date.parse(`${i.targetDate}T23:59:59Z`) - now.getTime()) / 86_400_000);
+  // Whole calendar days (UTC): 0 on the target date, -1 the day after (overdue).
+  const daysLeft = Math.round((Date.parse(i.targetDate) - Date.parse(now.toISOString().slice(0, 10))) / 86_400_000);
   return {
     initiative: i,
     total: inScope.length,
