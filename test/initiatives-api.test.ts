@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blueprintBody, callJson, createUserToken } from "./helpers";
+import { blueprintBody, call, callJson, createUserToken } from "./helpers";
 
 const scorecard = {
   identifier: "ready",
@@ -125,5 +125,17 @@ describe("initiatives", () => {
       { authorization: `Bearer ${member}` },
     );
     expect(denied.status).toBe(403);
+  });
+});
+
+describe("team page", () => {
+  it("shows a team its share of each initiative and what its entities still need", async () => {
+    const html = await (await call("GET", "/teams/payments")).text();
+    expect(html).toContain("Everything Silver");
+    expect(html).toContain("1/2");
+    expect(html).toMatch(/b<\/a> needs\s*Has docs/);
+    const other = await (await call("GET", "/teams/%3Cscript%3E")).text();
+    expect(other).not.toContain("<script>");
+    expect(other).toContain("No initiative counts entities of this team");
   });
 });
