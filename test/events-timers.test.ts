@@ -319,3 +319,24 @@ describe("automations on TIMER_PROPERTY_EXPIRED", () => {
     expect(JSON.parse((await received(key))[0]?.body ?? "{}")).toEqual({ env: "e1" });
   }, 20_000);
 });
+
+describe("far-future timers", () => {
+  it("a timer past 2189 (beyond what alarms accept) is kept without an alarm, and its event does not fail", async () => {
+    const { env } = await import("cloudflare:workers");
+    const { callJson, blueprintBody } = await import("./helpers");
+    const { eventually } = await import("./actions-helpers");
+    const bp = blueprintBody("farbp", { schema: { properties: { until: { type: "string", format: "timer" } }, required: [] } });
+    expect((await callJson("POST", "/v1/blueprints", bp)).status).toBe(201);
+    expect(
+      (await callJson("POST", "/v1/blueprints/farbp/entities", { identifier: "f1", properties: { until: "2999-01-01T00:00:00Z" } })).status,
+    ).toBe(201);
+    const stub = env.TIMERS.get(env.TIMERS.idFromName("farbp/f1/until"));
+    const status = await eventually(async () => {
+      const s = await stub.status();
+      return s.armed ? s : null;
+    });
+    expect(status.alarm).toBeNull();
+    const failures = await env.DB.prepare("SELECT count(*) AS n FROM event_dispatches WHERE target = 'error'").first<{ n: number }>();
+    expect(failures?.n).toBe(0);
+  }, 15_000);
+});

@@ -8,6 +8,8 @@ import { kickDispatch } from "../domain/events/dispatch";
 import type { Env } from "../env";
 import { runtimeFor } from "../platform/runtime";
 
+const LATEST_ALARM = Date.UTC(2189, 0, 1);
+
 /** What a timer is armed for. */
 interface Armed {
   blueprint: string;
@@ -33,7 +35,10 @@ export class TimerObject extends DurableObject<Env> {
     if (await this.isStale(timer.eventId)) return;
     await this.ctx.storage.put("armed", timer);
     if (timer.eventId !== undefined) await this.ctx.storage.put("lastEventId", timer.eventId);
-    await this.ctx.storage.setAlarm(Math.max(Date.parse(timer.value), Date.now()));
+    const due = Date.parse(timer.value);
+    // Alarms cannot be set past 2189; a timer that far out is kept but never rings.
+    if (due < LATEST_ALARM) await this.ctx.storage.setAlarm(Math.max(due, Date.now()));
+    else await this.ctx.storage.deleteAlarm();
   }
 
   async disarm(eventId?: number): Promise<void> {
@@ -75,7 +80,7 @@ export class TimerObject extends DurableObject<Env> {
     // The value moved since we were armed (a missed change): follow it; still in the future means wait.
     if (value !== armed.value) await this.ctx.storage.put("armed", { ...armed, value });
     if (Date.parse(value) > Date.now()) {
-      await this.ctx.storage.setAlarm(Date.parse(value));
+      if (Date.parse(value) < LATEST_ALARM) await this.ctx.storage.setAlarm(Date.parse(value));
       return;
     }
     const now = new Date().toISOString();
