@@ -30,3 +30,17 @@ export function relationRecords(blueprint: Blueprint, relations: Record<string, 
   }
   return out;
 }
+
+/** The entities an entity (as the API shows it, e.g. an event's diff) points to through its relations. */
+export function relationTargetsOf(bp: Blueprint | undefined, entity: unknown): { blueprint: string; identifier: string }[] {
+  const relations = (entity as { relations?: Record<string, unknown> } | null)?.relations ?? {};
+  return Object.entries(relations).flatMap(([key, value]) => {
+    const target = bp?.relations[key]?.target;
+    return target
+      ? [value]
+          .flat()
+          .filter((v): v is string => typeof v === "string")
+          .map((identifier) => ({ blueprint: target, identifier }))
+      : [];
+  });
+}

@@ -4,6 +4,7 @@ import type { Database, Statement } from "../../db/client";
 import { derivedSnapshots, relationSources, saveDerivedSnapshotsStatements } from "../../db/derived-snapshot-store";
 import { findEntities } from "../../db/entity-store";
 import { withDerivedProperties } from "../catalog/derived/derive";
+import { relationTargetsOf } from "../catalog/entity-shape";
 import type { Blueprint } from "../catalog/types";
 import type { PortalEvent } from "./event";
 
@@ -32,19 +33,6 @@ export function watchedBlueprints(automations: StoredAutomation[], bps: Map<stri
   return out;
 }
 
-function relationTargets(bp: Blueprint | undefined, entity: unknown): { blueprint: string; identifier: string }[] {
-  const relations = (entity as { relations?: Record<string, unknown> } | null)?.relations ?? {};
-  return Object.entries(relations).flatMap(([key, value]) => {
-    const target = bp?.relations[key]?.target;
-    return target
-      ? [value]
-          .flat()
-          .filter((v): v is string => typeof v === "string")
-          .map((identifier) => ({ blueprint: target, identifier }))
-      : [];
-  });
-}
-
 /**
  * The audit rows (ENTITY_UPDATED, origin DERIVED) for derived values an entity event changed elsewhere,
  * and the snapshot writes; the caller runs them in one batch.
@@ -59,8 +47,8 @@ export async function derivedChanges(
   if (watched.size === 0 || !e.blueprint || !e.entity || !e.type.startsWith("ENTITY_")) return none;
   const own = bps.get(e.blueprint);
   const candidates = [
-    ...relationTargets(own, e.diff.before),
-    ...relationTargets(own, e.diff.after),
+    ...relationTargetsOf(own, e.diff.before),
+    ...relationTargetsOf(own, e.diff.after),
     ...(e.type === "ENTITY_DELETED" ? [] : await relationSources(db, e.blueprint, e.entity)),
     ...(e.type === "ENTITY_DELETED" ? [] : [{ blueprint: e.blueprint, identifier: e.entity }]),
   ].filter((c) => watched.has(c.blueprint));

@@ -5,6 +5,7 @@ import { type Database, isConstraintRace, runBatch } from "../../db/client";
 import { insertDeliveryStatement } from "../../db/delivery-store";
 import { claimEventRange, dispatchedStatement, eventsInRange, finishEventRange, stalledEventRanges } from "../../db/event-store";
 import { findRun, type RunRecord } from "../../db/run-store";
+import { listScorecards } from "../../db/scorecard-store";
 import { listSubscriptions, type Subscription } from "../../db/subscription-store";
 import { newDeliveryId } from "../actions/ids";
 import { runView } from "../actions/run-view";
@@ -97,10 +98,11 @@ export async function requeueStalledEventRanges(db: Database, runtime: RunRuntim
 
 async function processEach(db: Database, runtime: RunRuntime, events: PortalEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const [automations, subscriptions, blueprints] = await Promise.all([
+  const [automations, subscriptions, blueprints, scorecards] = await Promise.all([
     listAutomations(db),
     listSubscriptions(db, true),
     listBlueprints(db),
+    listScorecards(db),
   ]);
   const bps = new Map(blueprints.map((b) => [b.identifier, b]));
   const runs = new Map<string, RunRecord | null>();
@@ -130,7 +132,7 @@ async function processEach(db: Database, runtime: RunRuntime, events: PortalEven
     // A blueprint deleted with its entities is gone by now: its schema comes from its own deletion event.
     const bp = e.blueprint ? (bps.get(e.blueprint) ?? deletedBlueprints.get(e.blueprint)) : undefined;
     if (bp) await applyTimerChanges(runtime, bp, e);
-    await rescoreRelated(db, bps, e);
+    await rescoreRelated(db, bps, scorecards, e);
     const derived = await derivedChanges(db, bps, watched, e);
     await runBatch(db, [...derived.statements, ...insertAuditStatements(db, derived.audits)]);
     const run = await runOf(e.runId);

@@ -1,23 +1,11 @@
 import type { Database } from "../../db/client";
 import { runBatch } from "../../db/client";
 import { relationSources } from "../../db/derived-snapshot-store";
-import { listScorecards, scoreStatements } from "../../db/scorecard-store";
+import { type StoredScorecard, scoreStatements } from "../../db/scorecard-store";
+import { relationTargetsOf } from "../catalog/entity-shape";
 import type { Blueprint } from "../catalog/types";
 import type { PortalEvent } from "../events/event";
 import { compileScorecard } from "./definition";
-
-function targetsOf(bp: Blueprint | undefined, entity: unknown): { blueprint: string; identifier: string }[] {
-  const relations = (entity as { relations?: Record<string, unknown> } | null)?.relations ?? {};
-  return Object.entries(relations).flatMap(([key, value]) => {
-    const target = bp?.relations[key]?.target;
-    return target
-      ? [value]
-          .flat()
-          .filter((v): v is string => typeof v === "string")
-          .map((identifier) => ({ blueprint: target, identifier }))
-      : [];
-  });
-}
 
 /** Hops walked back along relations (a mirror `cluster.region.name` reads two). */
 const MAX_HOPS = 3;
@@ -48,15 +36,19 @@ async function sourcesWithin(db: Database, start: { blueprint: string; identifie
  * points to and those pointing at it (up to three relations back) are rescored in their blueprints' scorecards. The entity itself was
  * rescored by its own write.
  */
-export async function rescoreRelated(db: Database, bps: Map<string, Blueprint>, e: PortalEvent): Promise<void> {
+export async function rescoreRelated(
+  db: Database,
+  bps: Map<string, Blueprint>,
+  scorecards: StoredScorecard[],
+  e: PortalEvent,
+): Promise<void> {
   if (!e.blueprint || !e.entity || !e.type.startsWith("ENTITY_")) return;
-  const scorecards = await listScorecards(db);
   if (scorecards.length === 0) return;
   const scored = new Set(scorecards.map((s) => s.blueprint));
   const own = bps.get(e.blueprint);
   const related = [
-    ...targetsOf(own, e.diff.before),
-    ...targetsOf(own, e.diff.after),
+    ...relationTargetsOf(own, e.diff.before),
+    ...relationTargetsOf(own, e.diff.after),
     ...(e.type === "ENTITY_DELETED" ? [] : await sourcesWithin(db, { blueprint: e.blueprint, identifier: e.entity })),
   ].filter((r) => scored.has(r.blueprint) && !(r.blueprint === e.blueprint && r.identifier === e.entity));
   if (related.length === 0) return;
