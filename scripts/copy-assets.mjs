@@ -1,5 +1,6 @@
-// Copies browser assets from node_modules into public/vendor so the portal serves them itself (no CDN).
-import { cpSync, mkdirSync } from "node:fs";
+// Copies browser assets from node_modules into public/vendor so the portal serves them itself (no CDN),
+// and joins views/styles/*.css (one file per area, in name order) into the one stylesheet pages load.
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,4 +13,11 @@ cpSync(join(root, "node_modules/htmx-ext-sse/dist/sse.min.js"), join(vendor, "ht
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) {
   cpSync(join(root, "node_modules/swagger-ui-dist", file), join(vendor, "swagger-ui", file));
 }
-console.log("assets copied to public/vendor");
+const styles = join(root, "views", "styles");
+const css = readdirSync(styles)
+  .filter((f) => f.endsWith(".css"))
+  .sort()
+  .map((f) => `/* ${f} */\n${readFileSync(join(styles, f), "utf8")}`)
+  .join("\n");
+writeFileSync(join(root, "public", "app.css"), css);
+console.log("assets copied to public/vendor, styles joined into public/app.css");
