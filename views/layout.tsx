@@ -38,18 +38,21 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; scri
             <a class="brand" href="/">
               Edge Portal
             </a>
-            <nav>
-              <a href="/">Catalog</a>
+            <nav aria-label="Main">
+              <a href="/">Home</a>
+              <a href="/catalog">Catalog</a>
               {viewer ? (
                 <>
                   <a href="/self-service">Self-service</a>
                   <a href="/runs">Runs</a>
                   <a href="/approvals">Approvals</a>
                   <a href="/initiatives">Initiatives</a>
+                  <a href="/builder">Builder</a>
                 </>
               ) : null}
               {viewer?.isAdmin ? (
                 <>
+                  <a href="/templates">Templates</a>
                   <a href="/events">Events</a>
                   <a href="/audit">Audit log</a>
                 </>
