@@ -28,12 +28,17 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; scri
           {/* htmx without eval or inline script execution, so the strict Content-Security-Policy holds. */}
           <meta name="htmx-config" content='{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false}' />
           <script src="/vendor/htmx.min.js" defer />
+          <script src="/app.js" defer />
           {/* Page-specific htmx extensions (e.g. SSE on the run page), after htmx itself. */}
           {(props.scripts ?? []).map((src) => (
             <script src={src} defer />
           ))}
         </head>
         <body hx-boost="true" hx-headers={viewer ? JSON.stringify({ "X-CSRF-Token": viewer.csrfToken }) : undefined}>
+          <a class="skip-link" href="#main">
+            Skip to content
+          </a>
+          <div class="progress" aria-hidden="true" />
           <header class="topbar">
             <a class="brand" href="/">
               Edge Portal
@@ -74,7 +79,11 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; scri
               </div>
             ) : null}
           </header>
-          <main>{props.children}</main>
+          <main id="main" tabindex={-1}>
+            {/* Notices of failed htmx requests land here (public/app.js); screen readers announce them. */}
+            <div id="flash" role="alert" aria-live="assertive" />
+            {props.children}
+          </main>
         </body>
       </html>
     </>

@@ -1,11 +1,12 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ErrorPage } from "../../views/pages/error-page";
+import { ErrorNotice, ErrorPage } from "../../views/pages/error-page";
 import { database } from "../db/client";
 import { auditDenial } from "../domain/access/denials";
 import type { AppEnv } from "../env";
 import { AppError, type ErrorDetail } from "../lib/errors";
+import { wantsFragment } from "../routes/ui/action-support";
 import { viewerOf } from "../routes/ui/viewer";
 
 function wantsJson(c: Context<AppEnv>): boolean {
@@ -16,7 +17,10 @@ function respond(c: Context<AppEnv>, status: ContentfulStatusCode, code: string,
   if (wantsJson(c)) {
     return c.json({ ok: false, error: { code, message, details, requestId: c.get("requestId") } }, status);
   }
-  return c.html(ErrorPage({ status, message, requestId: c.get("requestId"), viewer: viewerOf(c) }), status);
+  const props = { status, message, details, requestId: c.get("requestId") };
+  // An htmx fragment request gets a notice for the page's #flash area; a page load or boosted navigation the whole page.
+  if (wantsFragment(c)) return c.html(ErrorNotice(props), status);
+  return c.html(ErrorPage({ ...props, viewer: viewerOf(c) }), status);
 }
 
 /**
