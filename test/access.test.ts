@@ -238,9 +238,9 @@ describe("relation views only show readable entities", () => {
   });
 });
 
-describe("home page counts only readable entities", () => {
+describe("catalog page counts only readable entities", () => {
   async function serviceCount(actor: Actor): Promise<number | undefined> {
-    const res = await call("GET", "/", undefined, as(actor));
+    const res = await call("GET", "/catalog", undefined, as(actor));
     expect(res.status).toBe(200);
     const html = await res.text();
     const m = /<div class="muted small">service<\/div>[\s\S]*?<td class="num">(\d+)<\/td>/.exec(html);
@@ -252,7 +252,7 @@ describe("home page counts only readable entities", () => {
     ["bob", 1],
     ["mod", 3],
     ["admin", 3],
-  ] as const)("GET / as %s shows service count %i", async (actor, count) => {
+  ] as const)("GET /catalog as %s shows service count %i", async (actor, count) => {
     expect(await serviceCount(actor)).toBe(count);
   });
 

@@ -36,8 +36,8 @@ beforeAll(async () => {
 });
 
 describe("portal pages", () => {
-  it("home lists blueprints with entity counts", async () => {
-    const p = await page("/");
+  it("the catalog lists blueprints with entity counts", async () => {
+    const p = await page("/catalog");
     expect(p.status).toBe(200);
     expect(p.type).toContain("text/html");
     expect(p.html.startsWith("<!DOCTYPE html>")).toBe(true);

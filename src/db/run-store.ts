@@ -163,6 +163,8 @@ export interface RunFilter {
   entity?: string | undefined;
   /** Only runs this email may still decide on (listed approver, no decision yet). */
   pendingApprover?: string | undefined;
+  /** Only runs that acted on this entity or created/changed it (run_entities). */
+  touching?: { blueprint: string; identifier: string } | undefined;
   /** Runs older than this run id (newest first paging; ids are time-ordered). */
   before?: string | undefined;
   limit: number;
@@ -186,6 +188,12 @@ export async function listRuns(db: Database, f: RunFilter): Promise<RunRecord[]>
     where.push(sql`status = 'WAITING_FOR_APPROVAL'
       AND EXISTS (SELECT 1 FROM json_each(approval, '$.approvers') a WHERE lower(a.value) = ${me})
       AND NOT EXISTS (SELECT 1 FROM json_each(approval, '$.decisions') d WHERE lower(d.value->>'by') = ${me})`);
+  }
+  if (f.touching !== undefined) {
+    const { blueprint, identifier } = f.touching;
+    // The matching ids are gathered first, so the newest-first walk does not visit every run.
+    where.push(sql`id IN (SELECT id FROM action_runs WHERE blueprint = ${blueprint} AND entity = ${identifier}
+                          UNION SELECT run_id FROM run_entities WHERE blueprint = ${blueprint} AND identifier = ${identifier})`);
   }
   if (f.before !== undefined) where.push(sql`id < ${f.before}`);
   const rows = await db.all<RunRow>(sql`SELECT * FROM action_runs WHERE ${sql.join(where, sql` AND `)} ORDER BY id DESC LIMIT ${f.limit}`);

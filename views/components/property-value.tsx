@@ -66,9 +66,24 @@ function TimerValue(props: { value: string; now: number }) {
   );
 }
 
+/** A date-time: relative ("3 days ago"), and on full pages the exact UTC time beside it. */
+function DateTimeValue(props: { value: string; compact: boolean }) {
+  const at = Date.parse(props.value);
+  const exact = Number.isNaN(at) ? null : `${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return (
+    <>
+      <time datetime={props.value} title={props.value}>
+        {relativeTime(props.value)}
+      </time>
+      {exact && !props.compact ? <span class="muted small"> ({exact})</span> : null}
+    </>
+  );
+}
+
 /**
- * One property value rendered by its definition: links for urls and emails, coloured badges for enums,
- * safe markdown, relative date-times, timers as a countdown or "Expired", lists for arrays. All text is escaped by hono/jsx.
+ * One property value rendered by its definition: links for urls, emails, users and teams, coloured badges
+ * for enums, safe markdown, date-times relative and exact, timers as a countdown or "Expired", yaml and
+ * objects as preformatted text, lists for arrays. All text is escaped by hono/jsx.
  */
 export function PropertyValue(props: { def: PropertyDefinition | ItemsDefinition | undefined; value: unknown; compact?: boolean }) {
   const { def, value } = props;
@@ -106,14 +121,15 @@ export function PropertyValue(props: { def: PropertyDefinition | ItemsDefinition
     case "email":
     case "user":
       return <a href={`mailto:${text}`}>{text}</a>;
+    case "team":
+      return <a href={`/teams/${encodeURIComponent(text)}`}>{text}</a>;
+    case "ipv4":
+    case "ipv6":
+      return <code>{text}</code>;
     case "timer":
       return <TimerValue value={text} now={Date.now()} />;
     case "date-time":
-      return (
-        <time datetime={text} title={text}>
-          {relativeTime(text)}
-        </time>
-      );
+      return <DateTimeValue value={text} compact={props.compact ?? false} />;
     case "markdown":
       return props.compact ? <span>{text.length > 80 ? `${text.slice(0, 80)}…` : text}</span> : <Markdown source={text} />;
     case "yaml":

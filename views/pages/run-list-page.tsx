@@ -1,7 +1,6 @@
 import type { RunView } from "../../src/domain/actions/run-view";
-import { relativeTime } from "../../src/lib/relative-time";
-import { RunLink, STATUS_WORDS, StatusBadge } from "../components/run-status";
-import { entityHref } from "../components/table-state";
+import { STATUS_WORDS } from "../components/run-status";
+import { RunTable } from "../components/run-table";
 import { Layout, type Viewer } from "../layout";
 
 /** Which list: my runs, every run I may see, or runs waiting for my decision. */
@@ -52,49 +51,12 @@ export function RunListPage(props: {
         </select>
         <button type="submit">Filter</button>
       </form>
-      {props.runs.length === 0 ? (
-        <p class="empty">{mode === "approvals" ? "Nothing is waiting for your approval." : "No runs."}</p>
-      ) : (
-        <table class="grid runs">
-          <thead>
-            <tr>
-              <th>Run</th>
-              <th>Action</th>
-              <th>Status</th>
-              <th>Entity</th>
-              <th>Requested by</th>
-              <th>Started</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.runs.map((r) => (
-              <tr>
-                <td>
-                  <RunLink id={r.id} />
-                </td>
-                <td>{r.action.title}</td>
-                <td>
-                  <StatusBadge status={r.status} />
-                  {r.statusLabel ? <div class="muted small">{r.statusLabel}</div> : null}
-                </td>
-                <td>
-                  {r.entity && r.blueprint ? (
-                    <a href={entityHref(r.blueprint.identifier, r.entity.identifier)}>{r.entity.identifier}</a>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td>{r.createdBy}</td>
-                <td>
-                  <time datetime={r.createdAt} title={r.createdAt}>
-                    {relativeTime(r.createdAt)}
-                  </time>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <RunTable
+        runs={props.runs}
+        showRunId
+        showRequester
+        empty={mode === "approvals" ? "Nothing is waiting for your approval." : "No runs."}
+      />
       <nav class="pager">
         {props.cursor ? <a href={listHref(mode, { status: props.status })}>Newest</a> : null}
         {props.next ? (

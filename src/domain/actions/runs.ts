@@ -44,6 +44,8 @@ export interface RunListQuery {
   entity?: string | undefined;
   /** Only runs `p` could approve now. */
   awaitingMyApproval?: boolean;
+  /** Only runs that acted on, created or changed this entity. */
+  touching?: { blueprint: string; identifier: string } | undefined;
   cursor?: string | undefined;
   limit: number;
 }
@@ -61,6 +63,7 @@ export async function listRunsFor(db: Database, p: Principal, q: RunListQuery) {
     blueprint: q.blueprint,
     entity: q.entity,
     pendingApprover: q.awaitingMyApproval ? p.email : undefined,
+    touching: q.touching,
     before: q.cursor,
     limit: q.limit + 1,
   });

@@ -5,6 +5,7 @@ import type { EntityScorecardResult } from "../../../views/components/scorecard-
 import { explainProblems, fieldsOf, parseTableState, tableHref, toSearchRequest } from "../../../views/components/table-state";
 import { AuditPage } from "../../../views/pages/audit-page";
 import { BlueprintPage, BlueprintTableFragment } from "../../../views/pages/blueprint-page";
+import { CatalogPage } from "../../../views/pages/catalog-page";
 import { EntityPage } from "../../../views/pages/entity-page";
 import { HomePage } from "../../../views/pages/home";
 import { database } from "../../db/client";
@@ -13,6 +14,8 @@ import { requireAdmin } from "../../domain/access/guards";
 import { searchAuditLog } from "../../domain/audit/audit-log";
 import { search } from "../../domain/catalog/search/search";
 import type { Entity } from "../../domain/catalog/types";
+import { entityActivity } from "../../domain/home/entity-activity";
+import { homeOverview } from "../../domain/home/home";
 import { entityScorecards } from "../../domain/scorecards/results";
 import { listScorecards } from "../../domain/scorecards/scorecards";
 import type { AppEnv } from "../../env";
@@ -21,13 +24,19 @@ import { accessOf, principalOf } from "../api/common";
 import { actionsForEntity, createActionsOf } from "./action-support";
 import { viewerOf } from "./viewer";
 
-/** The catalog pages: home, a blueprint's entities, one entity, the audit log. */
+/** The catalog pages: home, the blueprint list, a blueprint's entities, one entity, the audit log. */
 export const catalogPages = new Hono<AppEnv>();
 
+/** Home: the signed-in user's entities, runs, approvals and failing rules (anonymous users were sent to /login). */
 catalogPages.get("/", async (c) => {
+  const overview = await homeOverview(database(c.env.DB), await accessOf(c));
+  return c.html(<HomePage viewer={viewerOf(c)} overview={overview} />);
+});
+
+catalogPages.get("/catalog", async (c) => {
   const db = database(c.env.DB);
   const rows = await blueprintsWithVisibleCounts(db, await accessOf(c));
-  return c.html(<HomePage viewer={viewerOf(c)} rows={rows} />);
+  return c.html(<CatalogPage viewer={viewerOf(c)} rows={rows} />);
 });
 
 /**
@@ -90,22 +99,25 @@ catalogPages.get("/blueprints/:blueprint/filter-operands", async (c) => {
   return c.html(<FilterOperands field={fieldsOf(blueprint).find((f) => f.key === property)} />);
 });
 
+/** One entity: properties, relations graph, scorecards, runs and its audit history (`?history=` pages older entries). */
 catalogPages.get("/blueprints/:blueprint/entities/:identifier", async (c) => {
   const db = database(c.env.DB);
   const access = await accessOf(c);
   const result = await getVisibleEntity(db, access, c.req.param("blueprint"), c.req.param("identifier"), true);
-  const [actions, scores, scorecards] = await Promise.all([
+  const historyCursor = c.req.query("history") || undefined;
+  const [actions, scores, scorecards, activity] = await Promise.all([
     actionsForEntity(db, access, result.blueprint.identifier, result.entity.identifier),
     entityScorecards(db, result.blueprint.identifier, result.entity.identifier),
     listScorecards(db, result.blueprint.identifier),
+    entityActivity(db, access, result, historyCursor),
   ]);
   return c.html(
     <EntityPage
       viewer={viewerOf(c)}
       blueprint={result.blueprint}
       entity={result.entity}
-      outgoing={result.related?.outgoing ?? []}
-      incoming={result.related?.incoming ?? []}
+      activity={activity}
+      historyCursor={historyCursor}
       actions={actions}
       scorecards={scores as Record<string, EntityScorecardResult>}
       scorecardDefinitions={scorecards}
