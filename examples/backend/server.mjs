@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { catalogChange, PACK_ACTIONS } from "./pack-actions.mjs";
 
 const TOLERANCE_SECONDS = 5 * 60;
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -138,7 +139,14 @@ async function work(webhookId, payload) {
   try {
     await log(`Picked up by the example backend (webhook ${webhookId})`);
     await sleep(PAUSE_MS);
-    const step = payload.action === "provision_devenv" ? provision : TEARDOWNS.has(payload.action) ? teardown : generic;
+    const step =
+      payload.action === "provision_devenv"
+        ? provision
+        : TEARDOWNS.has(payload.action)
+          ? teardown
+          : Object.hasOwn(PACK_ACTIONS, payload.action)
+            ? packAction
+            : generic;
     const { link, summary, label } = await step(runId, payload, log);
     await log("Done");
     await api("PATCH", `/v1/actions/runs/${enc(runId)}`, { status: "SUCCESS", statusLabel: label, link, summary });
@@ -180,6 +188,35 @@ async function generic(runId, payload, log) {
   }
   const summary = "The example backend did the (pretend) work.";
   return { link: `${portal}/runs/${enc(runId)}`, summary, label: "Done by the example backend" };
+}
+
+/**
+ * An action of a template pack: its plan (pack-actions.mjs) names the log lines and the catalog change —
+ * create the CREATE action's entity, update the DAY-2 action's entity, or delete the DELETE action's.
+ */
+async function packAction(runId, payload, log) {
+  const blueprint = payload.context?.blueprint;
+  const entity = payload.context?.entity ?? null;
+  const plan = PACK_ACTIONS[payload.action]({
+    inputs: payload.payload?.properties ?? {},
+    entity,
+    properties: payload.payload?.entity?.properties ?? {},
+    by: payload.trigger?.by?.email ?? "someone",
+  });
+  if (plan.refuse) throw new Error(plan.refuse);
+  for (const line of plan.steps.filter(Boolean)) {
+    await log(line);
+    await sleep(PAUSE_MS);
+  }
+  const change = catalogChange(plan, { blueprint, entity, runId });
+  if (change) {
+    await api(change.method, change.path, change.body);
+    await log(change.note);
+  }
+  // A deleted entity has no page left: link the run then.
+  const shows = change ? change.shows : entity ? { blueprint, identifier: entity } : null;
+  const link = shows ? entityPage(shows.blueprint, shows.identifier) : `${portal}/runs/${enc(runId)}`;
+  return { link, summary: plan.summary, label: "Done by the example backend" };
 }
 
 /** "Provision temporary DevEnv": creates the environment entity, running until the expiry in the body. */

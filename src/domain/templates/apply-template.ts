@@ -1,44 +1,14 @@
 import { findBlueprint, listBlueprints } from "../../db/blueprint-store";
 import type { Database } from "../../db/client";
-import { AppError, notFound } from "../../lib/errors";
+import { AppError } from "../../lib/errors";
 import { importActions } from "../actions/actions";
 import { importAutomations } from "../automations/automations";
 import { applyBlueprints } from "../catalog/blueprints";
 import { writeEntityBodies } from "../catalog/entity-write";
 import type { WriteContext } from "../catalog/types";
 import { importScorecards, type ScoringQueue } from "../scorecards/scorecards";
-import { cloudResourcesTemplate } from "./cloud-resources";
-import { devEnvironmentsTemplate } from "./dev-environments";
-import { sdlcTemplate } from "./sdlc";
-import { serviceScorecardsTemplate } from "./service-scorecards";
+import { withRequirements } from "./registry";
 import type { Template } from "./template";
-
-const TEMPLATES: Template[] = [sdlcTemplate, cloudResourcesTemplate, devEnvironmentsTemplate, serviceScorecardsTemplate];
-
-/** The templates that can be applied, without their contents. */
-export function listTemplates(): {
-  name: string;
-  title: string;
-  description: string;
-  blueprints: string[];
-  entityCount: number;
-  actions: string[];
-}[] {
-  return TEMPLATES.map((t) => ({
-    name: t.name,
-    title: t.title,
-    description: t.description,
-    blueprints: t.blueprints.map((b) => String(b.identifier)),
-    entityCount: t.entities.length,
-    actions: (t.actions ?? []).map((a) => String(a.identifier)),
-  }));
-}
-
-export function findTemplate(name: string): Template {
-  const template = TEMPLATES.find((t) => t.name === name);
-  if (!template) throw notFound(`Template '${name}'`);
-  return template;
-}
 
 export interface TemplateResult {
   template: string;
@@ -49,12 +19,25 @@ export interface TemplateResult {
   scorecards: { created: string[]; unchanged: string[] };
 }
 
+/** What applying a template did: its own result, and that of each template it required (applied first). */
+export type AppliedTemplate = TemplateResult & { requirements: TemplateResult[] };
+
 /**
- * Applies a template idempotently and without clobbering: blueprints that already exist are left as they
- * are (they may have been customised since), and entities are created only where missing.
+ * Applies a template idempotently and without clobbering, after the templates it requires (each applied
+ * the same way): blueprints that already exist are left as they are (they may have been customised since),
+ * entities are created only where missing, and so are actions, automations and scorecards.
+ *
+ * @example const result = await applyTemplate(db, runtime, "sre", ctx) // also applies sdlc and cloud-resources
  */
-export async function applyTemplate(db: Database, queue: ScoringQueue, name: string, ctx: WriteContext): Promise<TemplateResult> {
-  const template = findTemplate(name);
+export async function applyTemplate(db: Database, queue: ScoringQueue, name: string, ctx: WriteContext): Promise<AppliedTemplate> {
+  const results: TemplateResult[] = [];
+  for (const template of withRequirements(name)) results.push(await applyOne(db, queue, template, ctx));
+  const own = results.pop() as TemplateResult;
+  return { ...own, requirements: results };
+}
+
+async function applyOne(db: Database, queue: ScoringQueue, template: Template, ctx: WriteContext): Promise<TemplateResult> {
+  const name = template.name;
   const missing: Record<string, unknown>[] = [];
   const unchanged: string[] = [];
   for (const bp of template.blueprints) {

@@ -1,3 +1,4 @@
+import { EXAMPLE_BACKEND_URL, exampleWebhook, membersMayExecute } from "./example-backend";
 import type { Template } from "./template";
 
 /**
@@ -12,13 +13,11 @@ import type { Template } from "./template";
  * use `==` / `then`, so `.inputs.ttl` inside `$fromMillis(…)` would not compile.
  */
 
-const EXAMPLE_BACKEND = "http://localhost:8788/";
 const DAY_MS = 86_400_000;
 /** The longest an environment may live from now: the cap "Extend TTL" enforces (and `ttl`'s maximum). */
 const MAX_TTL_DAYS = 14;
 /** What one "Extend TTL" adds. */
 const EXTEND_DAYS = 3;
-const members = { roles: ["Admin", "Member"], users: [], teams: [], ownedByTeam: false };
 const category = "Developer environments";
 
 /** The body the backend gets for a teardown, from the "Tear down now" action or the expiry automation. */
@@ -135,7 +134,7 @@ export const devEnvironmentsTemplate: Template = {
       },
       invocationMethod: {
         type: "WEBHOOK",
-        url: EXAMPLE_BACKEND,
+        url: EXAMPLE_BACKEND_URL,
         // From the run's start (not the delivery's time), so a retried delivery carries the same expiry.
         body: {
           action: "provision_devenv",
@@ -147,7 +146,7 @@ export const devEnvironmentsTemplate: Template = {
           inputs: "{{ .inputs }}",
         },
       },
-      permissions: { execute: members },
+      permissions: membersMayExecute(),
     },
     {
       identifier: "extend_devenv_ttl",
@@ -171,7 +170,7 @@ export const devEnvironmentsTemplate: Template = {
           },
         },
       },
-      permissions: { execute: members },
+      permissions: membersMayExecute(),
     },
     {
       identifier: "invite_devenv_developer",
@@ -188,8 +187,8 @@ export const devEnvironmentsTemplate: Template = {
           required: ["developer"],
         },
       },
-      invocationMethod: { type: "WEBHOOK", url: EXAMPLE_BACKEND },
-      permissions: { execute: members },
+      invocationMethod: exampleWebhook(),
+      permissions: membersMayExecute(),
     },
     {
       identifier: "teardown_devenv",
@@ -205,10 +204,10 @@ export const devEnvironmentsTemplate: Template = {
       },
       invocationMethod: {
         type: "WEBHOOK",
-        url: EXAMPLE_BACKEND,
+        url: EXAMPLE_BACKEND_URL,
         body: teardownBody("teardown_devenv", "requested by {{ .trigger.by.email }}"),
       },
-      permissions: { execute: members },
+      permissions: membersMayExecute(),
     },
   ],
   automations: [
@@ -222,7 +221,7 @@ export const devEnvironmentsTemplate: Template = {
       },
       invocationMethod: {
         type: "WEBHOOK",
-        url: EXAMPLE_BACKEND,
+        url: EXAMPLE_BACKEND_URL,
         body: { ...teardownBody("devenv_expired_teardown", "expired"), expiredAt: "{{ .entity.properties.expiresAt }}" },
       },
       publish: true,

@@ -1,10 +1,6 @@
-/**
- * Self-service actions of the `sdlc` template. The webhooks point at the example backend
- * (examples/backend, `npm run example:backend` on :8788), so the whole loop runs locally.
- */
+import { exampleWebhook, membersMayExecute } from "./example-backend";
 
-const EXAMPLE_BACKEND = "http://localhost:8788/";
-const members = { roles: ["Admin", "Member"], users: [], teams: [], ownedByTeam: false };
+/** Self-service actions of the `sdlc` template. The webhooks point at the example backend. */
 
 export const sdlcActions: Record<string, unknown>[] = [
   {
@@ -43,8 +39,8 @@ export const sdlcActions: Record<string, unknown>[] = [
         ],
       },
     },
-    invocationMethod: { type: "WEBHOOK", url: EXAMPLE_BACKEND },
-    permissions: { execute: members },
+    invocationMethod: exampleWebhook(),
+    permissions: membersMayExecute(),
   },
   {
     identifier: "change_component_type",
@@ -62,7 +58,7 @@ export const sdlcActions: Record<string, unknown>[] = [
       blueprintIdentifier: "Component",
       mapping: { properties: { type: "{{ .inputs.type }}" } },
     },
-    permissions: { execute: members },
+    permissions: membersMayExecute(),
   },
   {
     identifier: "retire_component",
@@ -75,9 +71,9 @@ export const sdlcActions: Record<string, unknown>[] = [
       blueprintIdentifier: "Component",
       userInputs: { properties: { reason: { type: "string", title: "Reason", format: "multi-line" } }, required: ["reason"] },
     },
-    invocationMethod: { type: "WEBHOOK", url: EXAMPLE_BACKEND },
+    invocationMethod: exampleWebhook(),
     requiredApproval: true,
     approvalNotification: { type: "email" },
-    permissions: { execute: members },
+    permissions: membersMayExecute(),
   },
 ];
