@@ -2,10 +2,10 @@
 // Applies the D1 migrations to the local SQLite, starts `wrangler dev` (workerd), waits for it, then applies
 // the sdlc, cloud-resources, dev-environments and service-scorecards templates (idempotent, so restarts keep your changes).
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { newLocalSecrets } from "./local-secrets.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT ?? 8787);
@@ -54,18 +54,8 @@ function ensureDevVars() {
       .filter(Boolean)
       .map((m) => [m[1], m[2].replace(/^"(.*)"$/, "$1")]),
   );
-  const secret = (n) => randomBytes(n).toString("base64url");
-  const wanted = {
-    PORTAL_DEV_MODE: "1",
-    AUTH_SIGNING_KEY: secret(32),
-    PORTAL_ADMIN_EMAIL: "admin@example.com",
-    PORTAL_ADMIN_PASSWORD: secret(12),
-    PORTAL_CLIENT_ID: `epci_${secret(18)}`,
-    PORTAL_CLIENT_SECRET: `epcs_${secret(30)}`,
-    // Signs webhook deliveries; examples/backend reads it from this file to verify them.
-    WEBHOOK_SIGNING_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
-    PORTAL_URL: "http://localhost:8787",
-  };
+  // examples/backend reads WEBHOOK_SIGNING_SECRET and the client from this file too.
+  const wanted = newLocalSecrets("http://localhost:8787");
   const merged = { ...wanted, ...current };
   delete merged.AUTH_MODE; // the open mode of the first release is gone
   writeFileSync(
