@@ -56,11 +56,15 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; scri
                 </>
               ) : null}
               {viewer?.isAdmin ? (
-                <>
-                  <a href="/templates">Templates</a>
-                  <a href="/events">Events</a>
-                  <a href="/audit">Audit log</a>
-                </>
+                // Admin pages in a native disclosure: keyboard- and screen-reader-friendly without script.
+                <details class="nav-more">
+                  <summary>Admin</summary>
+                  <div class="menu">
+                    <a href="/templates">Templates</a>
+                    <a href="/events">Events</a>
+                    <a href="/audit">Audit log</a>
+                  </div>
+                </details>
               ) : null}
               <a href="/docs/api">API</a>
             </nav>
