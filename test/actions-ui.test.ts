@@ -493,34 +493,35 @@ describe("the action builder", () => {
     });
 
   it("previews the form and lists problems with their paths", async () => {
-    const preview = await post("/actions/preview", [["definition", definition("Built")]], htmx);
+    const preview = await post("/actions/builder/json", [["builder.json", definition("Built")]], htmx);
     expect(preview.html).toContain('<select id="in-0-flavour" name="flavour"');
-    expect(preview.html).not.toContain("hx-post");
-    const broken = await post("/actions/preview", [["definition", '{"identifier": "x", "trigger": {"operation": "LATER"}}']], htmx);
+    expect(preview.html).not.toContain("/actions/built/runs"); // the preview is inert: it runs nothing
+    const broken = await post("/actions/builder/json", [["builder.json", '{"identifier": "x", "trigger": {"operation": "LATER"}}']], htmx);
     expect(broken.html).toContain("<code>trigger.operation</code>");
   });
 
   it("creates and edits an action for managers, with errors listed; others may not", async () => {
     expect((await page("/actions/new")).status).toBe(200);
     expect((await page("/actions/new", bearer(alice))).status).toBe(403);
-    const bad = await post("/actions/new", [["definition", "{“identifier”: 1}"]]);
+    // A post holding only the JSON pane (the builder's editor fields left out) saves that JSON.
+    const bad = await post("/actions/new", [["builder.json", "{“identifier”: 1}"]]);
     expect(bad.status).toBe(400);
     expect(bad.html).toContain("typographic quote");
-    const created = await post("/actions/new", [["definition", definition("Built")]]);
+    const created = await post("/actions/new", [["builder.json", definition("Built")]]);
     expect(created.status, created.html).toBe(303);
     expect(created.headers.get("location")).toBe("/actions/built/edit?saved=1");
     const edit = await page("/actions/built/edit?saved=1");
     expect(edit.html).toContain("Saved.");
-    expect(edit.html).toContain('name="version" value="1"');
+    expect(edit.html).toContain('name="builder.version" value="1"');
     const saved = await post("/actions/built/edit", [
-      ["definition", definition("Built again")],
-      ["version", "1"],
+      ["builder.json", definition("Built again")],
+      ["builder.version", "1"],
     ]);
     expect(saved.status, saved.html).toBe(303);
     expect((await page("/self-service")).html).toContain("Built again");
     const stale = await post("/actions/built/edit", [
-      ["definition", definition("Stale")],
-      ["version", "1"],
+      ["builder.json", definition("Stale")],
+      ["builder.version", "1"],
     ]);
     expect(stale.status).toBe(412);
     expect(stale.html).toContain("changed since you read it");
