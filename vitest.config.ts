@@ -30,7 +30,7 @@ export default defineConfig(async () => {
       exclude: ["test/e2e/**"],
       setupFiles: ["./test/setup.ts"],
       // A real HTTP server standing in for customer backends (webhook deliveries).
-      globalSetup: ["./test/receiver/global-setup.mjs"],
+      globalSetup: ["./test/receiver/global-setup.mjs", "./test/sync-stubs/global-setup.mjs"],
     },
   };
 });

@@ -41,14 +41,15 @@ export interface Env {
 }
 
 /**
- * A queue message: a delivery to attempt, a claimed range of events to dispatch, or a chunk of entities to
- * rescore. Only ids, so a retry
+ * A queue message: a delivery to attempt, a claimed range of events to dispatch, a chunk of entities to
+ * rescore, or a step of an integration sync. Only ids, so a retry
  * re-reads current state from D1.
  */
 export type DeliveryMessage =
   | { deliveryId: string }
   | { eventRange: { after: number; to: number } }
-  | { scoring: { blueprint: string; scorecard: string; afterId: number; toId: number } };
+  | { scoring: { blueprint: string; scorecard: string; afterId: number; toId: number } }
+  | { syncStep: { syncId: string; step: number } };
 
 /** Per-request values set by middleware. */
 export interface AppVariables {

@@ -20,7 +20,8 @@ export interface AuditRecord {
     | "delivery"
     | "automation"
     | "subscription"
-    | "scorecard";
+    | "scorecard"
+    | "integration";
   blueprint: string | null;
   entity: string | null;
   before: unknown;

@@ -102,6 +102,8 @@ async function verifyAccessAssertion(c: Context<AppEnv>, assertion: string): Pro
 
 /** Paths anyone may reach: signing in, first run, invitations, the token exchange, the API description. */
 const PUBLIC_PATHS = new Set(["/login", "/setup", "/invite", "/v1/auth/access_token", "/v1/openapi.json", "/docs/api"]);
+/** Ingest endpoints: the key in the path is the credential (and a signature, when configured). */
+const PUBLIC_PREFIX = "/v1/ingest/";
 
 /**
  * Refuses anonymous requests outside the public paths: 401 JSON for the API, a redirect to the sign-in
@@ -111,7 +113,7 @@ const PUBLIC_PATHS = new Set(["/login", "/setup", "/invite", "/v1/auth/access_to
  */
 export function requireSignedIn(): MiddlewareHandler<AppEnv> {
   return async function signedIn(c, next) {
-    if (c.get("principal") || PUBLIC_PATHS.has(c.req.path)) return next();
+    if (c.get("principal") || PUBLIC_PATHS.has(c.req.path) || c.req.path.startsWith(PUBLIC_PREFIX)) return next();
     if (c.req.path.startsWith("/v1/") || c.req.method !== "GET") {
       throw new AppError(401, "unauthenticated", "Sign in, or send a bearer token (POST /v1/auth/access_token)");
     }

@@ -1,5 +1,6 @@
 import type { DeliverySettings } from "../domain/actions/deliver";
 import type { RunControl, RunRuntime, TimerControl } from "../domain/actions/runtime";
+import type { SyncRuntime } from "../domain/integrations/runtime";
 import type { Env } from "../env";
 
 /** The runtime on Cloudflare: RunObject and TimerObject Durable Objects and the delivery queue. */
@@ -35,5 +36,16 @@ export function deliverySettings(env: Env): DeliverySettings {
     portalUrl: env.PORTAL_URL,
     // Wrapped: the global fetch must not be called as a method of another object ("Illegal invocation").
     fetcher: (input, init) => fetch(input, init),
+  };
+}
+
+/** The runtime of integration syncs: steps through the shared queue, the global fetch, the secrets key. */
+export function syncRuntimeFor(env: Env): SyncRuntime {
+  return {
+    async enqueue(step) {
+      await env.DELIVERIES.send({ syncStep: step });
+    },
+    fetcher: (input, init) => fetch(input, init),
+    encryptionSecret: env.AUTH_SIGNING_KEY ?? "",
   };
 }

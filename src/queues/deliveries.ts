@@ -3,9 +3,10 @@ import { database } from "../db/client";
 import { finishEventRange } from "../db/event-store";
 import { deadLetter, deliver } from "../domain/actions/deliver";
 import { kickDispatch, processEvents } from "../domain/events/dispatch";
+import { consumeSyncStep } from "../domain/integrations/sync-step";
 import { rescoreChunk } from "../domain/scorecards/scorecards";
 import type { DeliveryMessage, Env } from "../env";
-import { deliverySettings, runtimeFor } from "../platform/runtime";
+import { deliverySettings, runtimeFor, syncRuntimeFor } from "../platform/runtime";
 
 const queueMessage = z.union([
   z.object({ deliveryId: z.string().min(1) }),
@@ -18,6 +19,7 @@ const queueMessage = z.union([
       toId: z.number().int().positive(),
     }),
   }),
+  z.object({ syncStep: z.object({ syncId: z.string().min(1), step: z.number().int().positive() }) }),
 ]);
 
 /** Queue names as declared in wrangler.toml. */
@@ -49,6 +51,12 @@ export async function consumeDeliveries(batch: MessageBatch<DeliveryMessage>, en
           if (batch.queue !== DELIVERY_DLQ) await rescoreChunk(db, body.scoring);
           else console.error(JSON.stringify({ level: "error", event: "scoring_dead_lettered", ...body.scoring }));
           message.ack();
+          return;
+        }
+        if ("syncStep" in body) {
+          const outcome = await consumeSyncStep(db, syncRuntimeFor(env), body.syncStep, batch.queue === DELIVERY_DLQ);
+          if (outcome.kind === "ack") message.ack();
+          else message.retry({ delaySeconds: outcome.delaySeconds });
           return;
         }
         if ("eventRange" in body) {

@@ -1,6 +1,6 @@
 import { type AuditRecord, insertAuditStatements } from "../../db/audit-store";
 import { findBlueprint, listBlueprints } from "../../db/blueprint-store";
-import { type Database, isConstraintRace, isVersionConflict, runBatch } from "../../db/client";
+import { type Database, isConstraintRace, isVersionConflict, runBatch, type Statement } from "../../db/client";
 import { type EntityRecord, existingIdentifiers, findEntities, type RelationRecord, type StoredEntity } from "../../db/entity-store";
 import { insertPlaceholdersStatements, replaceIndexStatements, upsertEntitiesStatements } from "../../db/entity-write-store";
 import { AppError, conflict, type ErrorDetail, invalid, notFound, versionMismatch } from "../../lib/errors";
@@ -30,6 +30,8 @@ export interface WriteOptions {
   authorize?: ((write: { blueprint: Blueprint; existing: StoredEntity | undefined; next: Entity }) => Promise<AppError | null>) | undefined;
   /** Access check for creating an empty related entity in `blueprint`; returns why not, or null. */
   mayCreateIn?: ((blueprint: string) => string | null) | undefined;
+  /** More statements for the writes' own batch (a sync's progress, ownership), given what lands and what failed. */
+  alsoInBatch?: ((result: { written: { identifier: string; created: boolean }[]; failed: WriteOutcome[] }) => Statement[]) | undefined;
 }
 
 export interface EntityWrite {
@@ -213,6 +215,7 @@ async function attemptWrite(
       accepted.map((p) => p.identifier),
       ctx.now,
     );
+    const landing = accepted.map((p) => ({ identifier: p.identifier, created: !p.existing }));
     await runBatch(db, [
       ...insertPlaceholdersStatements(db, placeholders),
       ...upsertEntitiesStatements(
@@ -222,6 +225,7 @@ async function attemptWrite(
       ...replaceIndexStatements(db, blueprint.identifier, written),
       ...scoring,
       ...insertAuditStatements(db, [...placeholderAudits(placeholders, ctx), ...audits]),
+      ...(options.alsoInBatch?.({ written: landing, failed: outcomes }) ?? []),
     ]);
   }
   for (const p of accepted) {

@@ -106,7 +106,7 @@ export interface EntityInput {
 /** Attribution for a write: who, from where, under which request. */
 export interface WriteContext {
   actor: string;
-  origin: "API" | "UI" | "TEMPLATE" | "SYSTEM" | "ACTION";
+  origin: "API" | "UI" | "TEMPLATE" | "SYSTEM" | "ACTION" | "INTEGRATION";
   requestId: string;
   now: string;
   /** The action run the write belongs to (UPSERT_ENTITY, DELETE_ENTITY, or a backend's `?run_id=`). */

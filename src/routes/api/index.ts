@@ -8,7 +8,9 @@ import { automationsApi } from "./automations";
 import { blueprintsApi } from "./blueprints";
 import { validationHook } from "./common";
 import { entitiesApi } from "./entities";
+import { ingestApi } from "./ingest";
 import { initiativesApi } from "./initiatives";
+import { integrationsApi } from "./integrations";
 import { runsApi } from "./runs";
 import { allScorecardsApi, scorecardsApi } from "./scorecards";
 import { searchApi } from "./search";
@@ -39,6 +41,8 @@ api.route("/actions", actionsApi);
 api.route("/automations", automationsApi);
 api.route("/webhooks", webhooksApi);
 api.route("/events", eventsApi);
+api.route("/integrations", integrationsApi);
+api.route("/ingest", ingestApi);
 
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
