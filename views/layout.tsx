@@ -61,6 +61,7 @@ export function Layout(props: { title: string; viewer?: Viewer | undefined; scri
                   <summary>Admin</summary>
                   <div class="menu">
                     <a href="/templates">Templates</a>
+                    <a href="/integrations">Integrations</a>
                     <a href="/events">Events</a>
                     <a href="/audit">Audit log</a>
                   </div>
