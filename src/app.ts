@@ -8,25 +8,31 @@ import { authenticate, requireSignedIn } from "./middleware/authenticate";
 import { csrfProtection } from "./middleware/csrf";
 import { dispatchEventsAfterChanges } from "./middleware/dispatch-events";
 import { handleError, handleNotFound } from "./middleware/errors";
+import { formBodyGuard } from "./middleware/form-body";
 import { jsonBodyGuard } from "./middleware/json-body";
 import { requestIdMiddleware } from "./middleware/request-id";
 import { api } from "./routes/api";
 import { actionBuilderPages } from "./routes/ui/action-builder";
 import { actionPages } from "./routes/ui/actions";
 import { authPages } from "./routes/ui/auth";
+import { blueprintBuilderPages } from "./routes/ui/blueprint-builder";
+import { builderPages } from "./routes/ui/builder";
 import { catalogPages } from "./routes/ui/catalog";
 import { docsPages } from "./routes/ui/docs";
 import { eventPages } from "./routes/ui/events";
 import { initiativePages } from "./routes/ui/initiatives";
+import { integrationPages } from "./routes/ui/integrations";
 import { runPages } from "./routes/ui/runs";
+import { scorecardBuilderPages } from "./routes/ui/scorecard-builder";
 import { scorecardPages } from "./routes/ui/scorecards";
 import { searchPages } from "./routes/ui/search";
 import { settingsPages } from "./routes/ui/settings";
+import { templatePages } from "./routes/ui/templates";
 
 /**
  * The HTTP application. Order matters: the request id first (errors name it), security headers,
- * authentication (who), CSRF (was it really them), the sign-in requirement outside public pages, then the
- * JSON body guard for the API. Handlers live in routes/.
+ * authentication (who), a form body that parses (else 400), CSRF (was it really them), the sign-in
+ * requirement outside public pages, then the JSON body guard for the API. Handlers live in routes/.
  */
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -44,6 +50,7 @@ export function createApp(): Hono<AppEnv> {
     }),
   );
   app.use(authenticate());
+  app.use(formBodyGuard());
   app.use(csrfProtection());
   app.use(requireSignedIn());
   app.use(dispatchEventsAfterChanges());
@@ -60,6 +67,11 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", eventPages);
   app.route("/", scorecardPages);
   app.route("/", initiativePages);
+  app.route("/", integrationPages);
+  app.route("/", builderPages);
+  app.route("/", blueprintBuilderPages);
+  app.route("/", scorecardBuilderPages);
+  app.route("/", templatePages);
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

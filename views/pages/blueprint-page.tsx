@@ -33,9 +33,16 @@ export function BlueprintTableFragment(props: BlueprintTableProps) {
 
 /** A blueprint's entities as a table with a filter bar, sortable columns, a column chooser and keyset pages. */
 export function BlueprintPage(
-  props: BlueprintTableProps & { viewer?: Viewer | undefined; createActions?: ActionLink[]; scorecards?: StoredScorecard[] },
+  props: BlueprintTableProps & {
+    viewer?: Viewer | undefined;
+    createActions?: ActionLink[];
+    scorecards?: StoredScorecard[];
+    /** May the viewer change the blueprint (Admin, or its moderator)? Defaults to being an admin. */
+    mayEdit?: boolean;
+  },
 ) {
   const { blueprint, state } = props;
+  const mayEdit = props.mayEdit ?? props.viewer?.isAdmin ?? false;
   const fields = fieldsOf(blueprint);
   const columns = shownColumns(blueprint, state);
   return (
@@ -47,6 +54,12 @@ export function BlueprintPage(
       {blueprint.description ? <p>{blueprint.description}</p> : null}
       <p class="muted">
         identifier <code>{blueprint.identifier}</code> · version {blueprint.version}
+        {mayEdit ? (
+          <>
+            {" "}
+            · <a href={`/builder/blueprints/${encodeURIComponent(blueprint.identifier)}`}>Edit in builder</a>
+          </>
+        ) : null}
       </p>
       <BlueprintScorecards blueprint={blueprint.identifier} scorecards={props.scorecards ?? []} />
       <CreateActionButtons actions={props.createActions ?? []} />

@@ -45,8 +45,11 @@ export function ScorecardPage(props: {
   exemptions: Exemption[];
   team?: string | undefined;
   limit: number;
+  /** May the viewer change the scorecard (Admin, or the blueprint's moderator)? Defaults to being an admin. */
+  mayEdit?: boolean;
 }) {
   const { blueprint, scorecard } = props;
+  const mayEdit = props.mayEdit ?? props.viewer?.isAdmin ?? false;
   const bpHref = `/blueprints/${encodeURIComponent(blueprint.identifier)}`;
   const exempt = new Set(props.exemptions.filter((e) => e.active).map((e) => `${e.identifier}\u0000${e.rule}`));
   const colorOf = (title: string) => scorecard.levels.find((l) => l.title === title)?.color;
@@ -62,6 +65,17 @@ export function ScorecardPage(props: {
         scorecard <code>{scorecard.identifier}</code> of <code>{blueprint.identifier}</code> · {scorecard.rules.length}{" "}
         {scorecard.rules.length === 1 ? "rule" : "rules"} · {total} {total === 1 ? "entity" : "entities"}
         {props.team ? ` in team ${props.team}` : ""}
+        {mayEdit ? (
+          <>
+            {" "}
+            ·{" "}
+            <a
+              href={`/builder/blueprints/${encodeURIComponent(blueprint.identifier)}/scorecards/${encodeURIComponent(scorecard.identifier)}`}
+            >
+              Edit in builder
+            </a>
+          </>
+        ) : null}
       </p>
       <form method="get" action={scorecardHref(blueprint.identifier, scorecard.identifier)} class="inline-form">
         <label for="scorecard-team">Team</label>
