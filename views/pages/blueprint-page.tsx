@@ -37,12 +37,12 @@ export function BlueprintPage(
     viewer?: Viewer | undefined;
     createActions?: ActionLink[];
     scorecards?: StoredScorecard[];
-    /** May the viewer change the blueprint (Admin, or its moderator)? Defaults to being an admin. */
-    mayEdit?: boolean;
+    /** May the viewer change the blueprint (Admin, or its moderator)? */
+    mayEdit: boolean;
   },
 ) {
   const { blueprint, state } = props;
-  const mayEdit = props.mayEdit ?? props.viewer?.isAdmin ?? false;
+  const mayEdit = props.mayEdit;
   const fields = fieldsOf(blueprint);
   const columns = shownColumns(blueprint, state);
   return (

@@ -45,11 +45,11 @@ export function ScorecardPage(props: {
   exemptions: Exemption[];
   team?: string | undefined;
   limit: number;
-  /** May the viewer change the scorecard (Admin, or the blueprint's moderator)? Defaults to being an admin. */
-  mayEdit?: boolean;
+  /** May the viewer change the scorecard (Admin, or the blueprint's moderator)? */
+  mayEdit: boolean;
 }) {
   const { blueprint, scorecard } = props;
-  const mayEdit = props.mayEdit ?? props.viewer?.isAdmin ?? false;
+  const mayEdit = props.mayEdit;
   const bpHref = `/blueprints/${encodeURIComponent(blueprint.identifier)}`;
   const exempt = new Set(props.exemptions.filter((e) => e.active).map((e) => `${e.identifier}\u0000${e.rule}`));
   const colorOf = (title: string) => scorecard.levels.find((l) => l.title === title)?.color;

@@ -11,6 +11,7 @@ import { HomePage } from "../../../views/pages/home";
 import { database } from "../../db/client";
 import { blueprintsWithVisibleCounts, getVisibleEntity, readableBlueprint, searchScopeFor } from "../../domain/access/authorized-catalog";
 import { requireAdmin } from "../../domain/access/guards";
+import { mayManage } from "../../domain/actions/action-permissions";
 import { searchAuditLog } from "../../domain/audit/audit-log";
 import { search } from "../../domain/catalog/search/search";
 import type { Entity } from "../../domain/catalog/types";
@@ -81,6 +82,7 @@ catalogPages.get("/blueprints/:blueprint", async (c) => {
   return c.html(
     <BlueprintPage
       viewer={viewerOf(c)}
+      mayEdit={mayManage(access.principal, blueprint.identifier)}
       blueprint={blueprint}
       state={state}
       result={result}

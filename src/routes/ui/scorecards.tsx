@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { ScorecardPage } from "../../../views/pages/scorecard-page";
 import { database } from "../../db/client";
 import { readableBlueprint } from "../../domain/access/authorized-catalog";
+import { mayManage } from "../../domain/actions/action-permissions";
 import { exemptionsOf, scorecardHistory, scorecardOverview } from "../../domain/scorecards/results";
 import type { AppEnv } from "../../env";
 import { accessOf } from "../api/common";
@@ -38,6 +39,7 @@ scorecardPages.get("/blueprints/:blueprint/scorecards/:identifier", async (c) =>
       exemptions={exemptions}
       team={team}
       limit={ROW_LIMIT}
+      mayEdit={mayManage(access.principal, blueprint.identifier)}
     />,
   );
 });
