@@ -3,6 +3,15 @@ import type { Blueprint, BlueprintDefinition } from "../domain/catalog/types";
 import { type Database, type Statement, statement } from "./client";
 import { type BlueprintRow, blueprints } from "./schema";
 
+/**
+ * A keyed section of a blueprint (properties, relations, derived properties) without a prototype: callers
+ * look keys up as given by users, and `schema.properties["constructor"]` must be undefined, not Object
+ * (a rule on a property called `toString` answered 500).
+ */
+function keyed<T>(section: Record<string, T> | undefined): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, section);
+}
+
 /** A stored row as the domain's Blueprint. */
 export function toBlueprint(row: BlueprintRow): Blueprint {
   const definition = JSON.parse(row.definition) as Omit<BlueprintDefinition, "identifier" | "title" | "icon" | "description">;
@@ -12,6 +21,12 @@ export function toBlueprint(row: BlueprintRow): Blueprint {
     ...(row.icon !== null ? { icon: row.icon } : {}),
     ...(row.description !== null ? { description: row.description } : {}),
     ...definition,
+    schema: { ...definition.schema, properties: keyed(definition.schema.properties) },
+    relations: keyed(definition.relations),
+    mirrorProperties: keyed(definition.mirrorProperties),
+    calculationProperties: keyed(definition.calculationProperties),
+    aggregationProperties: keyed(definition.aggregationProperties),
+    formulaProperties: keyed(definition.formulaProperties),
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -68,7 +68,8 @@ export async function hydrateEntities(db: Database, rows: EntityRowJson[]): Prom
       WHERE r.source_id IN (SELECT value FROM json_each(${chunk}))
       ORDER BY r.source_id, r.relation, r.position`);
     for (const r of rels) {
-      const map = byId.get(r.source_id) ?? {};
+      // No prototype: a relation may be called `valueOf` or `constructor`.
+      const map = byId.get(r.source_id) ?? (Object.create(null) as Record<string, RelationValue>);
       const current = map[r.relation];
       map[r.relation] = current === undefined ? [r.identifier] : [...[current].flat().filter((x) => x !== null), r.identifier];
       byId.set(r.source_id, map);

@@ -18,13 +18,18 @@ function json(values: unknown[]): string {
   return JSON.stringify(values);
 }
 
-/** `x LIKE pattern` with % and _ in the user's text taken literally. */
-function like(expr: SQL, pattern: string): SQL {
-  return sql`${expr} LIKE ${pattern} ESCAPE '\\'`;
+// Substring tests use instr()/substr(), not LIKE: D1 refuses LIKE patterns longer than 50 bytes ("LIKE or
+// GLOB pattern too complex"), so a longer search text was a 500. lower() folds ASCII case exactly as LIKE did.
+
+/** `x` contains `text`, case-insensitively (ASCII), `text` taken literally. */
+function containsText(expr: SQL, text: string): SQL {
+  return sql`instr(lower(${expr}), lower(${text})) > 0`;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** `x` ends with `text`, case-insensitively (ASCII); SQLite counts code points, hence the spread. */
+function endsWithText(expr: SQL, text: string): SQL {
+  const length = [...text].length;
+  return length === 0 ? sql`${expr} IS NOT NULL` : sql`lower(substr(${expr}, ${-length})) = lower(${text})`;
 }
 
 /** The positive form of a test on one value expression (negation is applied by the caller). */
@@ -46,12 +51,12 @@ function positive(expr: SQL, test: Test): SQL {
     case "beginsWith":
       return sql`(${expr} >= ${test.value} AND ${expr} < ${`${test.value}\u{10FFFF}`})`;
     case "contains":
-      return like(expr, `%${escapeLike(test.value)}%`);
+      return containsText(expr, test.value);
     case "endsWith":
-      return like(expr, `%${escapeLike(test.value)}`);
+      return endsWithText(expr, test.value);
     case "containsAny":
       return sql`(${sql.join(
-        test.values.map((v) => like(expr, `%${escapeLike(v)}%`)),
+        test.values.map((v) => containsText(expr, v)),
         sql` OR `,
       )})`;
     case "between":

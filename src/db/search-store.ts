@@ -98,8 +98,9 @@ export async function searchText(db: Database, q: { text: string; scopes: Map<st
   if (terms.length === 0) return [];
   const first = terms[0] as string;
   const visible = whereSql({ scopes: q.scopes, filter: { kind: "all" } });
-  const prefix = `${first.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const tier = sql`CASE WHEN e.identifier LIKE ${prefix} ESCAPE '\\' OR COALESCE(e.title, '') LIKE ${prefix} ESCAPE '\\' THEN 0
+  // instr() = 1 is a case-insensitive prefix test of any length (D1 refuses LIKE patterns over 50 bytes).
+  const startsWithFirst = sql`(instr(lower(e.identifier), lower(${first})) = 1 OR instr(lower(COALESCE(e.title, '')), lower(${first})) = 1)`;
+  const tier = sql`CASE WHEN ${startsWithFirst} THEN 0
     WHEN instr(lower(e.identifier), lower(${first})) > 0 OR instr(lower(COALESCE(e.title, '')), lower(${first})) > 0 THEN 1 ELSE 2 END`;
   let rows: (EntityRowJson & { tier: number })[];
   if (terms.every((t) => t.length >= 3)) {
@@ -131,7 +132,7 @@ export async function searchText(db: Database, q: { text: string; scopes: Map<st
   } else {
     rows = await db.all(sql`
       SELECT ${ENTITY_COLUMNS}, 0 AS tier FROM entities e
-      WHERE (e.identifier LIKE ${prefix} ESCAPE '\\' OR COALESCE(e.title, '') LIKE ${prefix} ESCAPE '\\') AND ${visible}
+      WHERE ${startsWithFirst} AND ${visible}
       ORDER BY length(e.identifier), e.identifier LIMIT ${q.limit}`);
   }
   const entities = await hydrateEntities(db, rows);

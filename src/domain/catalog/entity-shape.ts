@@ -8,7 +8,8 @@ import type { Blueprint, Entity, RelationValue } from "./types";
 export function shapeRelations(blueprint: Blueprint, stored: Record<string, RelationValue>): Record<string, RelationValue> {
   const shaped: Record<string, RelationValue> = {};
   for (const [key, def] of Object.entries(blueprint.relations)) {
-    const ids = stored[key] === undefined || stored[key] === null ? [] : [stored[key]].flat();
+    const value = Object.hasOwn(stored, key) ? stored[key] : undefined;
+    const ids = value === undefined || value === null ? [] : [value].flat();
     shaped[key] = def.many ? ids : (ids[0] ?? null);
   }
   return shaped;

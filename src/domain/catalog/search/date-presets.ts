@@ -4,8 +4,13 @@ function startOfUtcDay(t: number): number {
   return Math.floor(t / DAY) * DAY;
 }
 
-/** Port's relative date ranges, resolved against `now` (UTC days). */
-export const DATE_PRESETS: Record<string, (now: number) => [number, number]> = {
+type DatePreset = (now: number) => [number, number];
+
+/**
+ * Port's relative date ranges, resolved against `now` (UTC days). No prototype: looked up by the name a
+ * query sends, and `{preset: "toString"}` must be unknown, not a function (it answered 500).
+ */
+export const DATE_PRESETS: Record<string, DatePreset> = Object.assign(Object.create(null), {
   today: (n) => [startOfUtcDay(n), startOfUtcDay(n) + DAY - 1],
   yesterday: (n) => [startOfUtcDay(n) - DAY, startOfUtcDay(n) - 1],
   tomorrow: (n) => [startOfUtcDay(n) + DAY, startOfUtcDay(n) + 2 * DAY - 1],
@@ -18,7 +23,7 @@ export const DATE_PRESETS: Record<string, (now: number) => [number, number]> = {
   nextWeek: (n) => [n, n + 7 * DAY],
   next2Weeks: (n) => [n, n + 14 * DAY],
   nextMonth: (n) => [n, n + 30 * DAY],
-};
+} satisfies Record<string, DatePreset>);
 
 /** An ISO date or date-time as the canonical UTC form the value index stores, or null if it is not one. */
 export function canonicalInstant(value: unknown): string | null {

@@ -4,6 +4,7 @@ import { indexedCalculations } from "../derived/indexed-calculations";
 import type { Blueprint, PropertyDefinition } from "../types";
 import { canonicalInstant, DATE_PRESETS } from "./date-presets";
 import type { AggregateSpec, EntityColumn, Filter, Test } from "./filter";
+import { VALUE_OPERATORS, type ValueKind, valueKindOf } from "./operators";
 import { compareRule, isFilter, isPropertyReference, scorecardRule } from "./special-rules";
 
 /** What resolving a query needs to know. */
@@ -19,7 +20,8 @@ export interface QueryContext {
   now: Date;
 }
 
-const META_COLUMNS: Record<string, EntityColumn> = {
+// No prototype: looked up by the property a query names, and `toString` must not be a column.
+const META_COLUMNS: Record<string, EntityColumn> = Object.assign(Object.create(null), {
   $identifier: "identifier",
   $title: "title",
   $blueprint: "blueprint",
@@ -27,7 +29,7 @@ const META_COLUMNS: Record<string, EntityColumn> = {
   $updatedAt: "updated_at",
   $createdBy: "created_by",
   $updatedBy: "updated_by",
-};
+});
 const INSTANT_COLUMNS = new Set<EntityColumn>(["created_at", "updated_at"]);
 const MAX_DEPTH = 10;
 // D1 binds at most 100 parameters per statement and a rule binds about three.
@@ -261,7 +263,7 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
       case ">=":
       case "<":
       case "<=": {
-        if (kind === "string" || kind === "boolean") {
+        if (!VALUE_OPERATORS[kind].includes(operator)) {
           problems.push({ path: `${p}.operator`, message: `${operator} compares numbers and dates` });
           return null;
         }
@@ -329,8 +331,6 @@ export function resolveQuery(raw: unknown, ctx: QueryContext, path = "query"): F
   return filter;
 }
 
-type ValueKind = "string" | "number" | "boolean" | "instant";
-
 const SQL_AGGREGATES = new Set(["count", "sum", "average", "min", "max"]);
 
 /**
@@ -355,21 +355,6 @@ export function aggregateSpecOf(owner: Blueprint, property: string, ctx: Omit<Qu
     property: func === "count" ? null : (def.calculationSpec?.property ?? null),
     filter,
   };
-}
-
-/** How a property's values are compared: by number, boolean, instant (date-time, timer) or text. */
-function valueKindOf(def: PropertyDefinition | undefined): { kind: ValueKind; format: string | undefined } {
-  const itemType = def?.type === "array" ? def.items?.type : def?.type;
-  const format = def?.type === "array" ? def.items?.format : def?.format;
-  const kind: ValueKind =
-    itemType === "number"
-      ? "number"
-      : itemType === "boolean"
-        ? "boolean"
-        : format === "date-time" || format === "timer"
-          ? "instant"
-          : "string";
-  return { kind, format };
 }
 
 function describeScope(ctx: QueryContext): string {

@@ -31,13 +31,14 @@ export interface SearchScope {
 export const DEFAULT_LIMIT = 200;
 export const MAX_LIMIT = 1000;
 
-const SORT_COLUMNS: Record<string, SortKey["on"]> = {
+// No prototype (nor in META_FIELDS): looked up by names callers send, and `constructor` must miss.
+const SORT_COLUMNS: Record<string, SortKey["on"]> = Object.assign(Object.create(null), {
   $identifier: { column: "identifier" },
   $title: { column: "title" },
   $blueprint: { column: "blueprint" },
   $createdAt: { column: "created_at" },
   $updatedAt: { column: "updated_at" },
-};
+});
 
 /** A sort on a mirror property: the path and what it reads at the end. */
 function mirrorSort(
@@ -123,7 +124,7 @@ function decodeCursor(cursor: string, sort: SortKey): [string | number, number] 
   throw invalid([{ path: "from", message: "is not a cursor this search returned (or the sort changed)" }]);
 }
 
-const META_FIELDS: Record<string, keyof Entity> = {
+const META_FIELDS: Record<string, keyof Entity> = Object.assign(Object.create(null), {
   $identifier: "identifier",
   $title: "title",
   $blueprint: "blueprint",
@@ -133,7 +134,7 @@ const META_FIELDS: Record<string, keyof Entity> = {
   $updatedAt: "updatedAt",
   $createdBy: "createdBy",
   $updatedBy: "updatedBy",
-};
+});
 
 /** Port's include / exclude: `$identifier`, `properties.x`, `relations.y`, or whole `properties` / `relations`. */
 export function project(entity: Entity, include: string[] | undefined, exclude: string[] | undefined): Record<string, unknown> {
@@ -145,7 +146,7 @@ export function project(entity: Entity, include: string[] | undefined, exclude: 
     if (section !== "properties" && section !== "relations") return null;
     if (key === undefined) return [[section], e[section as keyof Entity]];
     const bag = e[section as "properties" | "relations"] as Record<string, unknown>;
-    return key in bag ? [[section, key], bag[key]] : null;
+    return Object.hasOwn(bag, key) ? [[section, key], bag[key]] : null;
   };
   let out: Record<string, unknown> = { ...entity };
   if (include && include.length > 0) {

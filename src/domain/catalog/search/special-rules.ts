@@ -7,15 +7,18 @@ import type { Filter } from "./filter";
  * entity, and testing an entity's scorecard level.
  */
 
+type Comparison = { op: "=" | "<>" | ">" | ">=" | "<" | "<="; negate: boolean };
+
 // `!=` is a real <> test: an entity missing either property matches no comparison, != included.
-const COMPARISONS: Record<string, { op: "=" | "<>" | ">" | ">=" | "<" | "<="; negate: boolean }> = {
+// No prototype: looked up by the operator a query sends (`toString` answered 500).
+const COMPARISONS: Record<string, Comparison> = Object.assign(Object.create(null), {
   "=": { op: "=", negate: false },
   "!=": { op: "<>", negate: false },
   ">": { op: ">", negate: false },
   ">=": { op: ">=", negate: false },
   "<": { op: "<", negate: false },
   "<=": { op: "<=", negate: false },
-};
+} satisfies Record<string, Comparison>);
 
 /** A rule value naming another property: `{"property": "minReplicas"}`. */
 export function isPropertyReference(value: unknown): value is { property: string } {
