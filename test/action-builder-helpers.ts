@@ -1,48 +1,15 @@
 import { expect } from "vitest";
-import { call, callJson } from "./helpers";
-import { type BrowserSession, ORIGIN } from "./session";
+import { callJson } from "./helpers";
+import { type Fields, formFields, unescapeHtml } from "./session";
 
 /*
  * Driving the action builder as a browser does: read the fields a page's editor form would post (in
  * document order, checkboxes only when ticked, a select's chosen option), change some, and post them.
  */
 
-export type Fields = [string, string][];
-export const htmx = { "HX-Request": "true" };
-
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" };
-
-export function unescapeHtml(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ENTITIES[e] ?? "");
-}
-
-function attributes(tag: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const m of tag.matchAll(/\s([a-zA-Z_:-]+)(?:="([^"]*)")?/g)) out.set(m[1] as string, unescapeHtml(m[2] ?? ""));
-  return out;
-}
-
 /** The fields the builder's editor form posts: its own controls and those joined to it with `form=`. */
 export function editorFields(html: string): Fields {
-  const out: Fields = [];
-  const controls = /<input\b[^>]*>|<textarea\b([^>]*)>([\s\S]*?)<\/textarea>|<select\b([^>]*)>([\s\S]*?)<\/select>/g;
-  for (const m of html.matchAll(controls)) {
-    const tag = m[0];
-    const attrs = attributes(tag.slice(0, tag.indexOf(">") + 1));
-    const name = attrs.get("name");
-    if (!name || !(name.startsWith("action.") || name.startsWith("builder.") || name === "_csrf")) continue;
-    if (tag.startsWith("<input")) {
-      if (attrs.get("type") === "checkbox" && !attrs.has("checked")) continue;
-      out.push([name, attrs.get("value") ?? ""]);
-    } else if (tag.startsWith("<textarea")) {
-      out.push([name, unescapeHtml(m[2] ?? "")]);
-    } else {
-      const options = [...(m[4] ?? "").matchAll(/<option\b[^>]*>/g)].map((o) => attributes(o[0]));
-      const chosen = options.find((o) => o.has("selected")) ?? options[0];
-      out.push([name, chosen?.get("value") ?? ""]);
-    }
-  }
-  return out;
+  return formFields(html, (name) => name.startsWith("action.") || name.startsWith("builder.") || name === "_csrf");
 }
 
 /** The last value of a field. */
@@ -63,19 +30,6 @@ export function jsonPane(html: string): unknown {
   const m = /<textarea id="builder-json"[^>]*>([\s\S]*?)<\/textarea>/.exec(html);
   expect(m, "the answer carries the JSON pane").not.toBeNull();
   return JSON.parse(unescapeHtml(m?.[1] ?? ""));
-}
-
-/** Posts fields as a signed-in browser (urlencoded, same origin, the session's cookie). */
-export async function postFields(s: BrowserSession, path: string, fields: Fields, headers: Record<string, string> = {}) {
-  const body = new URLSearchParams(fields).toString();
-  const res = await call("POST", path, body, {
-    authorization: "",
-    cookie: s.cookie,
-    "content-type": "application/x-www-form-urlencoded",
-    origin: ORIGIN,
-    ...headers,
-  });
-  return { status: res.status, html: await res.text(), headers: res.headers };
 }
 
 const STORED_ONLY = ["version", "createdAt", "updatedAt", "createdBy", "updatedBy", "webhookDisabled"];

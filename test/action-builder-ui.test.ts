@@ -1,17 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  builderCatalog,
-  editorFields,
-  type Fields,
-  fieldValue,
-  htmx,
-  jsonPane,
-  postFields,
-  storedDefinition,
-  withField,
-} from "./action-builder-helpers";
+import { builderCatalog, editorFields, fieldValue, jsonPane, storedDefinition, withField } from "./action-builder-helpers";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, callJson } from "./helpers";
-import { type BrowserSession, invitedUser, signIn } from "./session";
+import { type BrowserSession, type Fields, htmx, invitedUser, postFields, signIn } from "./session";
 
 /*
  * The action builder through the real app, as a browser drives it: the JSON pane and the form follow each

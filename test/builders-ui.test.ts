@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, callJson, createUserToken, raw } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, callJson, createUserToken } from "./helpers";
+import { type BrowserSession, bearerPage, type Fields, formFields, htmx, postFields, signIn, unescapeHtml } from "./session";
 
 /*
  * The blueprint and scorecard builders through the real app: the admin signs in with a session (every
@@ -7,77 +8,27 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, call, callJson, createUserToken, raw } fro
  * use bearer tokens.
  */
 
-const ORIGIN = "http://portal.test";
-const COOKIE = "__Host-portal_session";
 const EVIL = "<script>alert(1)</script>";
-const htmx = { "HX-Request": "true" };
 const STAMPS = ["version", "createdAt", "updatedAt", "createdBy", "updatedBy"];
 
-let session = "";
-let csrf = "";
+let admin: BrowserSession;
 let member = "";
 let moderator = "";
 
-type Fields = [string, string][];
+const page = (path: string) => admin.page(path);
 
-function asAdmin(headers: Record<string, string> = {}): Record<string, string> {
-  return { authorization: "", cookie: `${COOKIE}=${session}`, ...headers };
-}
+/** A form post as the signed-in admin, with the session's CSRF token first. */
+const post = (path: string, fields: Fields, headers: Record<string, string> = {}) =>
+  postFields(admin, path, [["_csrf", admin.csrf], ...fields], headers);
 
-async function page(path: string, headers: Record<string, string> = asAdmin()) {
-  const res = await call("GET", path, undefined, headers);
-  return { status: res.status, html: await res.text(), headers: res.headers };
-}
-
-/** A form post as the signed-in admin (urlencoded, same origin, with the CSRF field unless `withCsrf` is false). */
-async function post(path: string, fields: Fields, headers: Record<string, string> = {}, withCsrf = true) {
-  const body = new URLSearchParams([...(withCsrf ? [["_csrf", csrf] as [string, string]] : []), ...fields]).toString();
-  const res = await call("POST", path, body, asAdmin({ "content-type": "application/x-www-form-urlencoded", origin: ORIGIN, ...headers }));
-  return { status: res.status, html: await res.text(), headers: res.headers };
-}
-
-function decode(text: string): string {
-  return text.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&amp;", "&");
-}
-
-function attrs(tag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of tag.matchAll(/([\w:-]+)(?:="([^"]*)")?/g)) out[m[1] as string] = decode(m[2] ?? "");
-  return out;
-}
-
-/**
- * The fields a browser would submit from `html` (text inputs, ticked checkboxes, selects, textareas),
- * leaving out the builder's own controls (names starting with "_").
- */
-function formFields(html: string): Fields {
-  const found: { at: number; name: string; value: string }[] = [];
-  for (const m of html.matchAll(/<input\b([^>]*)>/g)) {
-    const a = attrs(m[1] as string);
-    if (!a.name || (a.type === "checkbox" && !("checked" in a))) continue;
-    found.push({ at: m.index, name: a.name, value: a.value ?? "" });
-  }
-  for (const m of html.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/g)) {
-    const a = attrs(m[1] as string);
-    if (a.name) found.push({ at: m.index, name: a.name, value: decode(m[2] as string) });
-  }
-  for (const m of html.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/g)) {
-    const a = attrs(m[1] as string);
-    const options = [...(m[2] as string).matchAll(/<option\b([^>]*)>/g)].map((o) => attrs(o[1] as string));
-    const chosen = options.find((o) => "selected" in o) ?? options[0];
-    if (a.name) found.push({ at: m.index, name: a.name, value: chosen?.value ?? "" });
-  }
-  return found
-    .filter((f) => !f.name.startsWith("_"))
-    .sort((x, y) => x.at - y.at)
-    .map((f) => [f.name, f.value]);
-}
+/** The fields a browser would submit from `html`, leaving out the builder's own controls (names starting with "_"). */
+const builderFields = (html: string): Fields => formFields(html, (name) => !name.startsWith("_"));
 
 /** The JSON pane's text in a page or draft answer. */
 function jsonPane(html: string): string {
   const m = /<textarea id="b-json"[^>]*>([\s\S]*?)<\/textarea>/.exec(html);
   if (!m) throw new Error(`no JSON pane in ${html.slice(0, 300)}`);
-  return decode(m[1] as string);
+  return unescapeHtml(m[1] as string);
 }
 
 /** The form pane of a draft answer (or a page). */
@@ -157,15 +108,7 @@ beforeAll(async () => {
     const r = await callJson("POST", "/v1/blueprints", body);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
   }
-  const login = await raw("POST", "/login", new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, next: "/" }).toString(), {
-    "content-type": "application/x-www-form-urlencoded",
-    origin: ORIGIN,
-  });
-  expect(login.status).toBe(303);
-  const line = login.headers.getSetCookie().find((l) => l.startsWith(`${COOKIE}=`)) ?? "";
-  session = line.slice(COOKIE.length + 1).split(";")[0] ?? "";
-  csrf = /name="_csrf" value="([^"]+)"/.exec((await page("/builder")).html)?.[1] ?? "";
-  expect(csrf).not.toBe("");
+  admin = await signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
   member = await createUserToken("member@portal.test", { roles: ["Member"] });
   moderator = await createUserToken("mod@portal.test", { roles: ["Member", "system-moderator"] });
 });
@@ -176,7 +119,7 @@ describe("the blueprint builder", () => {
   it("shows a rich blueprint's JSON as a form, and that form's JSON is the same blueprint (both ways)", async () => {
     const fromJson = await bpDraft([["_json", JSON.stringify(RICH)]], "json");
     expect(fromJson.status).toBe(200);
-    richFields = formFields(formPane(fromJson.html));
+    richFields = builderFields(formPane(fromJson.html));
     expect(richFields).toContainEqual(["properties[0].enum[1].color", "purple"]);
     expect(richFields).toContainEqual(["properties[0].more", JSON.stringify({ minLength: 2 }, null, 2)]);
     expect(richFields).toContainEqual(["relations[1].many", "on"]);
@@ -187,7 +130,7 @@ describe("the blueprint builder", () => {
     expect(fromForm.html).toContain("No problems found.");
 
     const again = await bpDraft([["_json", jsonPane(fromForm.html)]], "json");
-    expect(formFields(formPane(again.html))).toEqual(richFields);
+    expect(builderFields(formPane(again.html))).toEqual(richFields);
   });
 
   it("keeps the form when the JSON does not parse, and says where", async () => {
@@ -214,14 +157,14 @@ describe("the blueprint builder", () => {
       ["_synced", synced],
       ["_op", "add-mirror"],
     ]);
-    expect(formFields(formPane(button.html))).toContainEqual(["title", "Typed in the JSON"]);
+    expect(builderFields(formPane(button.html))).toContainEqual(["title", "Typed in the JSON"]);
     expect(JSON.parse(jsonPane(button.html))).toMatchObject({ title: "Typed in the JSON", mirrorProperties: { mirror_1: { path: "" } } });
     expect(button.html).toMatch(/<input type="hidden" id="b-synced" name="_synced" value="\{/);
   });
 
   it("adds and removes rows with buttons, re-rendering the form and the JSON", async () => {
     const added = await bpDraft(richFields, "form", [["_op", "add-property"]]);
-    expect(formFields(formPane(added.html))).toContainEqual(["properties[8].key", "property_1"]);
+    expect(builderFields(formPane(added.html))).toContainEqual(["properties[8].key", "property_1"]);
     expect(JSON.parse(jsonPane(added.html)).schema.properties.property_1).toEqual({ type: "string" });
     expect(added.html).toContain('id="b-json" name="_json"');
     expect(added.html).toMatch(/<textarea id="b-json"[^>]*hx-swap-oob="true"/);
@@ -285,7 +228,7 @@ describe("the blueprint builder", () => {
     expect(opened.status).toBe(200);
     expect(opened.html).toContain('name="_version" value="1"');
     expect(opened.html).toMatch(/id="b-identifier"[^>]*readonly=""/);
-    const fields = formFields(formPane(opened.html)).map(([k, v]): [string, string] => [k, k === "title" ? "Edited in the builder" : v]);
+    const fields = builderFields(formPane(opened.html)).map(([k, v]): [string, string] => [k, k === "title" ? "Edited in the builder" : v]);
     const patched = await callJson("PATCH", "/v1/blueprints/svc", { title: "Changed elsewhere" });
     expect(patched.status).toBe(200);
 
@@ -302,7 +245,7 @@ describe("the blueprint builder", () => {
   });
 
   it("needs the CSRF token of the session", async () => {
-    const res = await post("/builder/blueprints/new", [["_json", JSON.stringify({ identifier: "nocsrf", title: "x" })]], {}, false);
+    const res = await postFields(admin, "/builder/blueprints/new", [["_json", JSON.stringify({ identifier: "nocsrf", title: "x" })]]);
     expect(res.status).toBe(403);
     expect((await callJson("GET", "/v1/blueprints/nocsrf")).status).toBe(404);
   });
@@ -325,11 +268,11 @@ describe("the blueprint builder", () => {
 
 describe("who may build", () => {
   it("explains the builders to a member and refuses their posts", async () => {
-    const landing = await page("/builder", { authorization: `Bearer ${member}` });
+    const landing = await bearerPage(member, "/builder");
     expect(landing.status).toBe(200);
     expect(landing.html).toContain("You have neither role, so there is nothing for you to build yet.");
     expect(landing.html).not.toContain("/builder/blueprints/new");
-    expect((await page("/builder/blueprints/new", { authorization: `Bearer ${member}` })).status).toBe(403);
+    expect((await bearerPage(member, "/builder/blueprints/new")).status).toBe(403);
     const body = new URLSearchParams({ _json: JSON.stringify({ identifier: "bymember", title: "x" }) }).toString();
     const res = await call("POST", "/builder/blueprints/new", body, {
       authorization: `Bearer ${member}`,
@@ -340,14 +283,13 @@ describe("who may build", () => {
   });
 
   it("shows a moderator the blueprints they moderate, and lets them edit but not create", async () => {
-    const auth = { authorization: `Bearer ${moderator}` };
-    const landing = await page("/builder", auth);
+    const landing = await bearerPage(moderator, "/builder");
     expect(landing.html).toContain('href="/builder/blueprints/system"');
     expect(landing.html).not.toContain('href="/builder/blueprints/svc"');
     expect(landing.html).toContain("Only admins create blueprints");
-    expect((await page("/builder/blueprints/system", auth)).status).toBe(200);
-    expect((await page("/builder/blueprints/svc", auth)).status).toBe(403);
-    expect((await page("/builder/blueprints/new", auth)).status).toBe(403);
+    expect((await bearerPage(moderator, "/builder/blueprints/system")).status).toBe(200);
+    expect((await bearerPage(moderator, "/builder/blueprints/svc")).status).toBe(403);
+    expect((await bearerPage(moderator, "/builder/blueprints/new")).status).toBe(403);
   });
 
   it("lists everything for the admin, with links to every builder", async () => {
@@ -377,14 +319,14 @@ describe("the scorecard builder", () => {
   it("builds a scorecard with buttons, shows how many entities each rule would pass, and creates it", async () => {
     const start = await page("/builder/blueprints/svc/scorecards/new");
     expect(start.status).toBe(200);
-    let fields = formFields(formPane(start.html)).map(([k, v]): [string, string] => [
+    let fields = builderFields(formPane(start.html)).map(([k, v]): [string, string] => [
       k,
       k === "identifier" ? "ready" : k === "title" ? "Readiness" : v,
     ]);
     const withRule = await scDraft(fields, [["_op", "add-rule"]]);
-    fields = formFields(formPane(withRule.html));
+    fields = builderFields(formPane(withRule.html));
     const withCondition = await scDraft(fields, [["_op", "add-condition:0"]]);
-    fields = formFields(formPane(withCondition.html)).map(([k, v]): [string, string] => {
+    fields = builderFields(formPane(withCondition.html)).map(([k, v]): [string, string] => {
       if (k === "rules[0].title") return [k, "Written in Go"];
       if (k === "rules[0].query.conditions[0].property") return [k, "lang"];
       if (k === "rules[0].query.conditions[0].operator") return [k, "="];
@@ -392,7 +334,7 @@ describe("the scorecard builder", () => {
     });
     // The operator takes a value now: the pane re-rendered for it has the value field.
     const refreshed = await scDraft(fields, [["_op", "refresh"]]);
-    fields = formFields(formPane(refreshed.html)).map(([k, v]): [string, string] => [
+    fields = builderFields(formPane(refreshed.html)).map(([k, v]): [string, string] => [
       k,
       k === "rules[0].query.conditions[0].value" ? "go" : v,
     ]);
@@ -431,7 +373,7 @@ describe("the scorecard builder", () => {
     const opened = await page("/builder/blueprints/svc/scorecards/ready");
     expect(opened.status).toBe(200);
     expect(opened.html).toContain("Would pass: 2 of 3");
-    const fields = formFields(formPane(opened.html));
+    const fields = builderFields(formPane(opened.html));
     const bad = fields.map(([k, v]): [string, string] => [k, k === "rules[0].query.conditions[0].property" ? "nope" : v]);
     const refused = await post("/builder/blueprints/svc/scorecards/ready", [["_blueprint", "svc"], ["_version", "1"], ...bad]);
     expect(refused.status).toBe(400);
@@ -448,7 +390,7 @@ describe("the scorecard builder", () => {
   });
 
   it("refuses members", async () => {
-    expect((await page("/builder/blueprints/svc/scorecards/new", { authorization: `Bearer ${member}` })).status).toBe(403);
-    expect((await page("/builder/blueprints/svc/scorecards/new", { authorization: `Bearer ${moderator}` })).status).toBe(403);
+    expect((await bearerPage(member, "/builder/blueprints/svc/scorecards/new")).status).toBe(403);
+    expect((await bearerPage(moderator, "/builder/blueprints/svc/scorecards/new")).status).toBe(403);
   });
 });

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TemplatePlan } from "../src/domain/templates/preview-template";
 import { TEMPLATES, withRequirements } from "../src/domain/templates/registry";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, call, callJson, createUserToken, raw } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, call, callJson, createUserToken } from "./helpers";
+import { type BrowserSession, bearerPage, htmx, postFields, signIn } from "./session";
 import { apply, emptyCatalog, PACKS, PARTS, preview } from "./templates-helpers";
 
 /*
@@ -75,42 +76,20 @@ describe("every template on an empty catalog", () => {
   });
 });
 
-const ORIGIN = "http://portal.test";
-const COOKIE = "__Host-portal_session";
-
 describe("the template center pages", () => {
-  let session = "";
+  let admin: BrowserSession;
   let csrf = "";
   let member = "";
-  const asAdmin = (headers: Record<string, string> = {}) => ({ authorization: "", cookie: `${COOKIE}=${session}`, ...headers });
-
-  async function page(path: string, headers: Record<string, string> = asAdmin()) {
-    const res = await call("GET", path, undefined, headers);
-    return { status: res.status, html: await res.text() };
-  }
-
-  async function post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-    const res = await call(
-      "POST",
-      path,
-      new URLSearchParams(fields).toString(),
-      asAdmin({ "content-type": "application/x-www-form-urlencoded", origin: ORIGIN, ...headers }),
-    );
-    return { status: res.status, html: await res.text() };
-  }
+  const page = (path: string) => admin.page(path);
+  /** A post as the signed-in admin, with exactly these fields (no CSRF token unless given). */
+  const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    postFields(admin, path, Object.entries(fields), headers);
 
   beforeAll(async () => {
     await emptyCatalog();
     await apply("sdlc");
-    const login = await raw("POST", "/login", new URLSearchParams({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD, next: "/" }).toString(), {
-      "content-type": "application/x-www-form-urlencoded",
-      origin: ORIGIN,
-    });
-    expect(login.status).toBe(303);
-    const line = login.headers.getSetCookie().find((l) => l.startsWith(`${COOKIE}=`)) ?? "";
-    session = line.slice(COOKIE.length + 1).split(";")[0] ?? "";
-    csrf = /name="_csrf" value="([^"]+)"/.exec((await page("/templates")).html)?.[1] ?? "";
-    expect(csrf).not.toBe("");
+    admin = await signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+    csrf = admin.csrf;
     member = await createUserToken("member@portal.test");
   });
 
@@ -161,7 +140,7 @@ describe("the template center pages", () => {
     expect((await preview("data-engineering")).state).toBe("applied");
 
     // Through htmx (the CSRF token in the header, as the page's body sends it): nothing more to create.
-    const again = await post("/templates/data-engineering", {}, { "HX-Request": "true", "x-csrf-token": csrf });
+    const again = await post("/templates/data-engineering", {}, { ...htmx, "x-csrf-token": csrf });
     expect(again.status).toBe(200);
     expect(again.html).toContain('id="apply-result"');
     expect(again.html).not.toContain("4 entities");
@@ -177,8 +156,8 @@ describe("the template center pages", () => {
 
   it("is for admins only", async () => {
     const headers = { authorization: `Bearer ${member}` };
-    expect((await page("/templates", headers)).status).toBe(403);
-    expect((await page("/templates/sdlc", headers)).status).toBe(403);
+    expect((await bearerPage(member, "/templates")).status).toBe(403);
+    expect((await bearerPage(member, "/templates/sdlc")).status).toBe(403);
     const posted = await call("POST", "/templates/back-office", "", { ...headers, "content-type": "application/x-www-form-urlencoded" });
     expect(posted.status).toBe(403);
     expect((await callJson("GET", "/v1/templates/sdlc", undefined, headers)).status).toBe(403);

@@ -43,7 +43,8 @@ export interface SyncRecord extends SyncCounts {
   startedBy: string;
 }
 
-interface Row {
+/** A row of integration_syncs; its count columns are named as SyncCounts' fields. */
+interface Row extends SyncCounts {
   id: string;
   integration: string;
   trigger: string;
@@ -53,13 +54,6 @@ interface Row {
   cursor: string | null;
   step_attempts: number;
   lease_until: string | null;
-  fetched: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  deleted: number;
-  stale: number;
-  failed: number;
   fetch_complete: number;
   owned_before: number | null;
   missing: number | null;

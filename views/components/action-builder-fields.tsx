@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
 import { BUILDER_FIELD, DRAFT_PREFIX } from "../../src/routes/ui/builder/action-draft";
+import { describedBy, ErrorList } from "./builder-fields";
 
 /**
  * The action builder's form controls. Each field of the draft has a path (`["inputs", 2, "key"]`) from
@@ -35,22 +36,11 @@ export function slotOf(path: Path): string {
 export const OP_URL = "/actions/builder/op";
 
 function Errors(props: { ctx: EditorContext; path: Path }) {
-  const errors = props.ctx.errors[slotOf(props.path)] ?? [];
-  if (errors.length === 0) return null;
-  return (
-    <ul class="ab-errors" id={`${idOf(props.path)}-errors`}>
-      {errors.map((e) => (
-        <li>{e}</li>
-      ))}
-    </ul>
-  );
+  return <ErrorList id={idOf(props.path)} messages={props.ctx.errors[slotOf(props.path)] ?? []} class="ab-errors" />;
 }
 
 function described(ctx: EditorContext, path: Path, hint: boolean) {
-  const id = idOf(path);
-  const invalid = (ctx.errors[slotOf(path)] ?? []).length > 0;
-  const ids = [hint ? `${id}-hint` : "", invalid ? `${id}-errors` : ""].filter(Boolean).join(" ");
-  return { "aria-describedby": ids || undefined, "aria-invalid": invalid ? "true" : undefined };
+  return describedBy(idOf(path), { hint, errors: (ctx.errors[slotOf(path)] ?? []).length > 0 });
 }
 
 function Hint(props: { path: Path; hint: Child | undefined }) {

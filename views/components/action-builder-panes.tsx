@@ -1,6 +1,7 @@
 import type { ErrorDetail } from "../../src/lib/errors";
 import { BUILDER_FIELD } from "../../src/routes/ui/builder/action-draft";
 import { ActionForm, type ActionFormModel } from "./action-form";
+import { PathProblems } from "./builder-panes";
 
 /**
  * The action builder's other panes and bookkeeping fields — the run-form preview, the JSON pane, the
@@ -31,15 +32,7 @@ function ProblemList(props: { problems: ErrorDetail[]; title: string }) {
   return (
     <div class="alert" role="alert">
       <p>{props.title}</p>
-      <ul class="problem-list">
-        {props.problems.map((p) => (
-          <li>
-            {p.path ? <code>{p.path}</code> : null}
-            {p.path ? ": " : ""}
-            {p.message}
-          </li>
-        ))}
-      </ul>
+      <PathProblems problems={props.problems} />
     </div>
   );
 }

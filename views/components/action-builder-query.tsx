@@ -1,4 +1,5 @@
-import { type QueryDraft, RULE_OPERATORS, type RuleDraft } from "../../src/routes/ui/builder/action-draft";
+import { QUERY_OPERATORS } from "../../src/domain/catalog/search/operators";
+import type { QueryDraft, RuleDraft } from "../../src/routes/ui/builder/action-draft";
 import { CheckField, type EditorContext, GroupErrors, Hidden, OpButton, type Path, SelectField, TextField } from "./action-builder-fields";
 
 /**
@@ -7,7 +8,7 @@ import { CheckField, type EditorContext, GroupErrors, Hidden, OpButton, type Pat
  * groups, scorecard rules) is a JSON row, still editable here.
  */
 
-const OPERATORS = RULE_OPERATORS.map((o) => [o, o] as const);
+const OPERATORS = QUERY_OPERATORS.map((o) => [o, o] as const);
 const VALUE_MODES = [
   ["text", "Text"],
   ["json", "JSON (number, list, {from, to}…)"],

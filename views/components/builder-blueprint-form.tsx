@@ -1,9 +1,9 @@
 import type { Blueprint } from "../../src/domain/catalog/types";
 import type { BlueprintForm } from "../../src/routes/ui/builder/blueprint-form";
 import { AggregationRows, CalculationRows } from "./builder-computed-rows";
-import { type Choice, type ProblemIndex, SelectField, TextAreaField, TextField } from "./builder-fields";
+import { type Choice, type PaneTarget, type ProblemIndex, SelectField, TextAreaField, TextField } from "./builder-fields";
 import { FormPaneFrame, PANE_IDS } from "./builder-panes";
-import { type PaneTarget, PropertyRows } from "./builder-property-rows";
+import { PropertyRows } from "./builder-property-rows";
 import { MirrorRows, RelationRows } from "./builder-relation-rows";
 
 /** What the blueprint form pane needs besides the form itself. */

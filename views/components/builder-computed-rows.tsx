@@ -1,7 +1,7 @@
 import type { Blueprint } from "../../src/domain/catalog/types";
 import { AGGREGATION_FUNCS, type AggregationRow, type CalculationRow } from "../../src/routes/ui/builder/blueprint-form";
-import { BuilderRow, type Choice, OpButton, type ProblemIndex, SelectField, TextAreaField, TextField } from "./builder-fields";
-import type { PaneTarget } from "./builder-property-rows";
+import { type Choice, type PaneTarget, type ProblemIndex, SelectField, TextAreaField, TextField } from "./builder-fields";
+import { KeyedRows } from "./builder-keyed-rows";
 
 /** The blueprint builder's "Calculation properties" and "Aggregation properties" sections. */
 
@@ -16,33 +16,32 @@ const FUNC_LABELS: Record<string, string> = {
 };
 
 export function CalculationRows(props: { rows: CalculationRow[]; problems: ProblemIndex; target: PaneTarget }) {
-  const { problems, target } = props;
+  const { problems } = props;
   return (
-    <section class="builder-section" aria-labelledby="b-calculations-title">
-      <h3 id="b-calculations-title">Calculation properties</h3>
-      <p class="muted small">
-        A value computed from the entity with a JSONata expression (Port's jq is translated where it can be), e.g.{" "}
-        <code>{'"https://git.example.com/" & identifier'}</code>.
-      </p>
-      {props.rows.map((row, i) => {
-        const name = (sub: string) => `calculations[${i}].${sub}`;
-        return (
-          <BuilderRow
-            legend={`Calculation ${row.key || i + 1}`}
-            remove={{ op: `remove-calculation:${i}`, ...target, label: `Remove calculation property ${row.key || i + 1}` }}
-          >
-            <TextField name={name("key")} label="Identifier" value={row.key} problems={problems} />
-            <TextField name={name("title")} label="Title" value={row.title} problems={problems} />
-            <SelectField name={name("type")} label="Result type" value={row.type} choices={CALCULATION_TYPES} problems={problems} />
-            <TextField name={name("format")} label="Format" value={row.format} problems={problems} hint="Optional, e.g. url" />
-            <TextField name={name("description")} label="Description" value={row.description} problems={problems} />
-            <TextAreaField name={name("calculation")} label="Calculation" value={row.calculation} problems={problems} rows={2} />
-            <TextAreaField name={name("more")} label="More (JSON)" value={row.more} problems={problems} rows={2} />
-          </BuilderRow>
-        );
-      })}
-      <OpButton op="add-calculation" {...target} label="Add calculation property" />
-    </section>
+    <KeyedRows
+      list="calculations"
+      op="calculation"
+      title="Calculation properties"
+      legend="Calculation"
+      what="calculation property"
+      intro={
+        <p class="muted small">
+          A value computed from the entity with a JSONata expression (Port's jq is translated where it can be), e.g.{" "}
+          <code>{'"https://git.example.com/" & identifier'}</code>.
+        </p>
+      }
+      rows={props.rows}
+      problems={problems}
+      target={props.target}
+      fields={(row, name) => (
+        <>
+          <SelectField name={name("type")} label="Result type" value={row.type} choices={CALCULATION_TYPES} problems={problems} />
+          <TextField name={name("format")} label="Format" value={row.format} problems={problems} hint="Optional, e.g. url" />
+          <TextField name={name("description")} label="Description" value={row.description} problems={problems} />
+          <TextAreaField name={name("calculation")} label="Calculation" value={row.calculation} problems={problems} rows={2} />
+        </>
+      )}
+    />
   );
 }
 
@@ -61,66 +60,65 @@ export function AggregationRows(props: {
 }) {
   const { problems, target } = props;
   return (
-    <section class="builder-section" aria-labelledby="b-aggregations-title">
-      <h3 id="b-aggregations-title">Aggregation properties</h3>
-      <p class="muted small">
-        A number over related entities of another blueprint: how many, or a sum, average, … of one of their properties.
-      </p>
-      {props.rows.map((row, i) => {
-        const name = (sub: string) => `aggregations[${i}].${sub}`;
-        return (
-          <BuilderRow
-            legend={`Aggregation ${row.key || i + 1}`}
-            remove={{ op: `remove-aggregation:${i}`, ...target, label: `Remove aggregation property ${row.key || i + 1}` }}
-          >
-            <TextField name={name("key")} label="Identifier" value={row.key} problems={problems} />
-            <TextField name={name("title")} label="Title" value={row.title} problems={problems} />
+    <KeyedRows
+      list="aggregations"
+      op="aggregation"
+      title="Aggregation properties"
+      legend="Aggregation"
+      what="aggregation property"
+      intro={
+        <p class="muted small">
+          A number over related entities of another blueprint: how many, or a sum, average, … of one of their properties.
+        </p>
+      }
+      rows={props.rows}
+      problems={problems}
+      target={target}
+      fields={(row, name) => (
+        <>
+          <SelectField
+            name={name("target")}
+            label="Related blueprint"
+            value={row.target}
+            choices={props.targets}
+            problems={problems}
+            refresh={target}
+          />
+          <SelectField
+            name={name("func")}
+            label="Function"
+            value={row.func}
+            choices={AGGREGATION_FUNCS.map((f) => ({ value: f, label: FUNC_LABELS[f] ?? f }))}
+            problems={problems}
+            refresh={target}
+          />
+          {row.func === "count" ? null : (
             <SelectField
-              name={name("target")}
-              label="Related blueprint"
-              value={row.target}
-              choices={props.targets}
+              name={name("property")}
+              label="Of property"
+              value={row.property}
+              choices={[{ value: "", label: "— choose a number property —" }, ...numberProperties(props.blueprints.get(row.target))]}
               problems={problems}
-              refresh={target}
             />
-            <SelectField
-              name={name("func")}
-              label="Function"
-              value={row.func}
-              choices={AGGREGATION_FUNCS.map((f) => ({ value: f, label: FUNC_LABELS[f] ?? f }))}
-              problems={problems}
-              refresh={target}
-            />
-            {row.func === "count" ? null : (
-              <SelectField
-                name={name("property")}
-                label="Of property"
-                value={row.property}
-                choices={[{ value: "", label: "— choose a number property —" }, ...numberProperties(props.blueprints.get(row.target))]}
-                problems={problems}
-              />
-            )}
-            <TextField
-              name={name("path")}
-              label="Relation path"
-              value={row.path}
-              problems={problems}
-              hint="Relations from the related blueprint to this one, dot-separated; empty = any path"
-            />
-            <TextField name={name("description")} label="Description" value={row.description} problems={problems} />
-            <TextAreaField
-              name={name("query")}
-              label="Only related entities matching (JSON query)"
-              value={row.query}
-              problems={problems}
-              rows={2}
-              hint='Optional, e.g. {"combinator": "and", "rules": [{"property": "status", "operator": "=", "value": "failed"}]}'
-            />
-            <TextAreaField name={name("more")} label="More (JSON)" value={row.more} problems={problems} rows={2} />
-          </BuilderRow>
-        );
-      })}
-      <OpButton op="add-aggregation" {...target} label="Add aggregation property" />
-    </section>
+          )}
+          <TextField
+            name={name("path")}
+            label="Relation path"
+            value={row.path}
+            problems={problems}
+            hint="Relations from the related blueprint to this one, dot-separated; empty = any path"
+          />
+          <TextField name={name("description")} label="Description" value={row.description} problems={problems} />
+          <TextAreaField
+            name={name("query")}
+            label="Only related entities matching (JSON query)"
+            value={row.query}
+            problems={problems}
+            rows={2}
+            hint='Optional, e.g. {"combinator": "and", "rules": [{"property": "status", "operator": "=", "value": "failed"}]}'
+          />
+        </>
+      )}
+    />
   );
 }

@@ -1,15 +1,7 @@
-import {
-  COMPARE_OPERATORS,
-  type ConditionField,
-  fieldNamed,
-  LIST_OPERATORS,
-  NO_VALUE_OPERATORS,
-  OPERATOR_LABELS,
-  RANGE_OPERATORS,
-} from "../../src/routes/ui/builder/condition-fields";
+import { COMPARE_OPERATORS, LIST_OPERATORS, NO_VALUE_OPERATORS, RANGE_OPERATORS } from "../../src/domain/catalog/search/operators";
+import { type ConditionField, fieldNamed, OPERATOR_LABELS } from "../../src/routes/ui/builder/condition-fields";
 import type { ConditionRow, ConditionScope, QueryForm } from "../../src/routes/ui/builder/scorecard-form";
-import { type Choice, OpButton, type ProblemIndex, SelectField, TextAreaField, TextField } from "./builder-fields";
-import type { PaneTarget } from "./builder-property-rows";
+import { type Choice, OpButton, type PaneTarget, type ProblemIndex, SelectField, TextAreaField, TextField } from "./builder-fields";
 
 /**
  * A query editor of the scorecard builder (the filter, or one rule's query): all of / any of, and one row

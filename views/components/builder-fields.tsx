@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { PORT_COLORS } from "../../src/routes/ui/builder/form-fields";
 
 /**
  * Form controls of the low-code builders. Every control is labelled, has an id derived from its field name
@@ -9,27 +10,44 @@ import type { Child } from "hono/jsx";
 /** Problems per field name ("" = the whole form). */
 export type ProblemIndex = Map<string, string[]>;
 
+/** Where a builder's buttons and refreshing selects post, and the pane they re-render. */
+export interface PaneTarget {
+  url: string;
+  pane: string;
+}
+
 /** `properties[2].enum[0].value` → `b-properties-2-enum-0-value`. */
 export function fieldId(name: string): string {
   return `b-${name.replace(/[[\].]+/g, "-").replace(/-$/, "")}`;
 }
 
-export function FieldErrors(props: { name: string; problems: ProblemIndex }) {
-  const messages = props.problems.get(props.name) ?? [];
-  if (messages.length === 0) return null;
+/**
+ * The aria attributes tying control `id` to its hint and its problem list, which carry the ids
+ * `<id>-hint` and `<id>-errors` (both builders' controls follow this).
+ */
+export function describedBy(id: string, has: { hint: boolean; errors: boolean }) {
+  const ids = [has.hint ? `${id}-hint` : "", has.errors ? `${id}-errors` : ""].filter(Boolean).join(" ");
+  return { "aria-describedby": ids || undefined, "aria-invalid": has.errors ? "true" : undefined };
+}
+
+/** The problems of control `id`, right below it (nothing when there are none). */
+export function ErrorList(props: { id: string; messages: string[]; class: string }) {
+  if (props.messages.length === 0) return null;
   return (
-    <ul class="field-errors" id={`${fieldId(props.name)}-errors`}>
-      {messages.map((m) => (
+    <ul class={props.class} id={`${props.id}-errors`}>
+      {props.messages.map((m) => (
         <li>{m}</li>
       ))}
     </ul>
   );
 }
 
+export function FieldErrors(props: { name: string; problems: ProblemIndex }) {
+  return <ErrorList id={fieldId(props.name)} messages={props.problems.get(props.name) ?? []} class="field-errors" />;
+}
+
 function invalidProps(name: string, problems: ProblemIndex, hint?: string) {
-  const invalid = (problems.get(name) ?? []).length > 0;
-  const described = [invalid ? `${fieldId(name)}-errors` : "", hint ? `${fieldId(name)}-hint` : ""].filter(Boolean).join(" ");
-  return { "aria-invalid": invalid ? "true" : undefined, "aria-describedby": described || undefined };
+  return describedBy(fieldId(name), { hint: Boolean(hint), errors: (problems.get(name) ?? []).length > 0 });
 }
 
 interface FieldProps {
@@ -125,7 +143,7 @@ function Options(props: { choices: Choice[]; value: string }) {
  * A select. With `refresh`, changing it re-renders the form pane (other fields depend on it: a property's
  * type decides its formats; a condition's property decides its operators).
  */
-export function SelectField(props: FieldProps & { choices: Choice[]; refresh?: { url: string; pane: string } | undefined }) {
+export function SelectField(props: FieldProps & { choices: Choice[]; refresh?: PaneTarget | undefined }) {
   const id = fieldId(props.name);
   const refresh = props.refresh
     ? {
@@ -163,7 +181,7 @@ export function CheckboxField(props: { name: string; label: string; checked: boo
  * A button that edits the form's structure (add a row, remove one): htmx posts the whole form with the
  * operation and swaps in the re-rendered form pane; without htmx the whole page comes back.
  */
-export function OpButton(props: { op: string; url: string; pane: string; label: string; danger?: boolean; children?: Child }) {
+export function OpButton(props: PaneTarget & { op: string; label: string; danger?: boolean; children?: Child }) {
   return (
     <button
       type="submit"
@@ -183,7 +201,7 @@ export function OpButton(props: { op: string; url: string; pane: string; label: 
 }
 
 /** A removable row of a builder: a fieldset with a legend and its Remove button (which names the row). */
-export function BuilderRow(props: { legend: string; remove: { op: string; url: string; pane: string; label: string }; children: Child }) {
+export function BuilderRow(props: { legend: string; remove: PaneTarget & { op: string; label: string }; children: Child }) {
   return (
     <fieldset class="builder-row">
       <legend>{props.legend}</legend>
@@ -192,5 +210,32 @@ export function BuilderRow(props: { legend: string; remove: { op: string; url: s
         <OpButton {...props.remove} danger />
       </div>
     </fieldset>
+  );
+}
+
+/** A titled section of a form pane (properties, relations, rules …); its heading labels it. */
+export function BuilderSection(props: { id: string; title: string; children: Child }) {
+  return (
+    <section class="builder-section" aria-labelledby={`b-${props.id}-title`}>
+      <h3 id={`b-${props.id}-title`}>{props.title}</h3>
+      {props.children}
+    </section>
+  );
+}
+
+const COLOR_CHOICES: Choice[] = [{ value: "", label: "— no colour —" }, ...PORT_COLORS.map((c) => ({ value: c, label: c }))];
+const KNOWN_COLORS = new Set<string>(PORT_COLORS);
+
+/** A Port colour select (enum values, scorecard levels) and, once a colour is chosen, a badge showing `sample` in it. */
+export function ColorField(props: { name: string; value: string; sample: string; problems: ProblemIndex }) {
+  return (
+    <>
+      <SelectField name={props.name} label="Colour" value={props.value} choices={COLOR_CHOICES} problems={props.problems} />
+      {KNOWN_COLORS.has(props.value) ? (
+        <span class={`badge badge-${props.value} builder-swatch`} aria-hidden="true">
+          {props.sample}
+        </span>
+      ) : null}
+    </>
   );
 }

@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import type { ErrorDetail } from "../../src/lib/errors";
-import { FieldErrors, type ProblemIndex, TextField } from "./builder-fields";
+import { BuilderSection, FieldErrors, type ProblemIndex, TextField } from "./builder-fields";
 
 /**
  * The two halves of a builder, and the ids both share. Editing the form posts it and gets back the
@@ -44,6 +44,21 @@ export function JsonTextarea(props: { text: string; draftUrl: string; oob?: bool
   );
 }
 
+/** Problems as the API reports them: each message after the path it concerns (`identifier: is required`). */
+export function PathProblems(props: { problems: ErrorDetail[] }) {
+  return (
+    <ul class="problem-list">
+      {props.problems.map((p) => (
+        <li>
+          {p.path ? <code>{p.path}</code> : null}
+          {p.path ? ": " : ""}
+          {p.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function JsonProblems(props: { check: JsonCheck; oob?: boolean; children?: Child }) {
   const { syntax, problems } = props.check;
   return (
@@ -57,15 +72,7 @@ export function JsonProblems(props: { check: JsonCheck; oob?: boolean; children?
       ) : (
         <div class="alert">
           <p>{problems.length === 1 ? "1 problem" : `${problems.length} problems`} (saving is refused until they are fixed):</p>
-          <ul class="problem-list">
-            {problems.map((p) => (
-              <li>
-                {p.path ? <code>{p.path}</code> : null}
-                {p.path ? ": " : ""}
-                {p.message}
-              </li>
-            ))}
-          </ul>
+          <PathProblems problems={problems} />
         </div>
       )}
       {props.children}
@@ -129,8 +136,7 @@ export function FormPaneFrame(props: {
     >
       <h2 id="b-form-title">Form</h2>
       <FieldErrors name="" problems={problems} />
-      <section class="builder-section" aria-labelledby="b-basics-title">
-        <h3 id="b-basics-title">{props.heading}</h3>
+      <BuilderSection id="basics" title={props.heading}>
         <TextField
           name="identifier"
           label="Identifier"
@@ -141,7 +147,7 @@ export function FormPaneFrame(props: {
         />
         <TextField name="title" label="Title" value={props.title} problems={problems} />
         {props.basics}
-      </section>
+      </BuilderSection>
       {props.children}
     </section>
   );

@@ -1,12 +1,14 @@
 import { OBJECT_FORMATS, PROPERTY_TYPES, STRING_FORMATS } from "../../src/domain/catalog/types";
 import type { PropertyRow } from "../../src/routes/ui/builder/blueprint-form";
-import { PORT_COLORS } from "../../src/routes/ui/builder/form-fields";
 import {
   BuilderRow,
+  BuilderSection,
   CheckboxField,
   type Choice,
+  ColorField,
   FieldErrors,
   OpButton,
+  type PaneTarget,
   type ProblemIndex,
   SelectField,
   TextAreaField,
@@ -15,21 +17,12 @@ import {
 
 /** The blueprint builder's "Properties" section: one row per property, enum values with their colours. */
 
-/** Where a builder's buttons and refreshing selects post, and the pane they re-render. */
-export interface PaneTarget {
-  url: string;
-  pane: string;
-}
-
 const NONE: Choice = { value: "", label: "— none —" };
 
 function formatChoices(type: string): Choice[] {
   const formats: readonly string[] = type === "string" ? STRING_FORMATS : type === "object" ? OBJECT_FORMATS : [];
   return [NONE, ...formats.map((f) => ({ value: f, label: f }))];
 }
-
-export const COLOR_CHOICES: Choice[] = [{ value: "", label: "— no colour —" }, ...PORT_COLORS.map((c) => ({ value: c, label: c }))];
-const KNOWN_COLORS = new Set<string>(PORT_COLORS);
 
 const DEFAULT_HINTS: Record<string, string> = {
   string: "Text; leave empty for no default.",
@@ -50,12 +43,7 @@ function EnumRows(props: { row: PropertyRow; i: number; problems: ProblemIndex; 
       {row.enum.map((e, j) => (
         <div class="builder-enum-row">
           <TextField name={name(j, "value")} label={`Value ${j + 1}`} value={e.value} problems={props.problems} />
-          <SelectField name={name(j, "color")} label="Colour" value={e.color} choices={COLOR_CHOICES} problems={props.problems} />
-          {KNOWN_COLORS.has(e.color) ? (
-            <span class={`badge badge-${e.color} builder-swatch`} aria-hidden="true">
-              {e.value || "value"}
-            </span>
-          ) : null}
+          <ColorField name={name(j, "color")} value={e.color} sample={e.value || "value"} problems={props.problems} />
           <OpButton op={`remove-enum:${i}:${j}`} {...target} label={`Remove value ${j + 1} of ${row.key}`} danger>
             Remove
           </OpButton>
@@ -129,13 +117,12 @@ function PropertyFields(props: { row: PropertyRow; i: number; problems: ProblemI
 
 export function PropertyRows(props: { rows: PropertyRow[]; problems: ProblemIndex; target: PaneTarget }) {
   return (
-    <section class="builder-section" aria-labelledby="b-properties-title">
-      <h3 id="b-properties-title">Properties</h3>
+    <BuilderSection id="properties" title="Properties">
       {props.rows.length === 0 ? <p class="muted small">No properties yet.</p> : null}
       {props.rows.map((row, i) => (
         <PropertyFields row={row} i={i} problems={props.problems} target={props.target} />
       ))}
       <OpButton op="add-property" {...props.target} label="Add property" />
-    </section>
+    </BuilderSection>
   );
 }

@@ -1,13 +1,20 @@
 import type { ConditionField } from "../../src/routes/ui/builder/condition-fields";
-import { PORT_COLORS } from "../../src/routes/ui/builder/form-fields";
 import type { LevelRow, RuleRow, ScorecardForm } from "../../src/routes/ui/builder/scorecard-form";
 import type { RulePassing } from "../../src/routes/ui/builder/scorecard-preview";
 import { QueryEditor } from "./builder-condition-rows";
-import { BuilderRow, FieldErrors, OpButton, type ProblemIndex, SelectField, TextAreaField, TextField } from "./builder-fields";
+import {
+  BuilderRow,
+  BuilderSection,
+  ColorField,
+  FieldErrors,
+  OpButton,
+  type PaneTarget,
+  type ProblemIndex,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from "./builder-fields";
 import { FormPaneFrame, PANE_IDS } from "./builder-panes";
-import { COLOR_CHOICES, type PaneTarget } from "./builder-property-rows";
-
-const KNOWN_COLORS = new Set<string>(PORT_COLORS);
 
 /** A rule's "would pass" figure; the draft answer refreshes it out of band after every edit. */
 export function RulePassingOutput(props: { index: number; result: RulePassing | undefined; oob?: boolean }) {
@@ -26,20 +33,14 @@ export function RulePassingOutput(props: { index: number; result: RulePassing | 
 function Levels(props: { levels: LevelRow[]; problems: ProblemIndex; target: PaneTarget }) {
   const { levels, problems, target } = props;
   return (
-    <section class="builder-section" aria-labelledby="b-levels-title">
-      <h3 id="b-levels-title">Levels</h3>
+    <BuilderSection id="levels" title="Levels">
       <p class="muted small">Lowest first. Every entity starts at the first level, which has no rules.</p>
       <FieldErrors name="levels" problems={problems} />
       <ol class="builder-levels">
         {levels.map((level, i) => (
           <li class="builder-level">
             <TextField name={`levels[${i}].title`} label={`Level ${i + 1} title`} value={level.title} problems={problems} />
-            <SelectField name={`levels[${i}].color`} label="Colour" value={level.color} choices={COLOR_CHOICES} problems={problems} />
-            {KNOWN_COLORS.has(level.color) ? (
-              <span class={`badge badge-${level.color} builder-swatch`} aria-hidden="true">
-                {level.title || "level"}
-              </span>
-            ) : null}
+            <ColorField name={`levels[${i}].color`} value={level.color} sample={level.title || "level"} problems={problems} />
             <span class="builder-buttons">
               {i > 0 ? (
                 <OpButton op={`level-up:${i}`} {...target} label={`Move level ${level.title || i + 1} up`}>
@@ -59,7 +60,7 @@ function Levels(props: { levels: LevelRow[]; problems: ProblemIndex; target: Pan
         ))}
       </ol>
       <OpButton op="add-level" {...target} label="Add level" />
-    </section>
+    </BuilderSection>
   );
 }
 
@@ -140,8 +141,7 @@ export function ScorecardFormPane(props: {
         </>
       }
     >
-      <section class="builder-section" aria-labelledby="b-filter-title">
-        <h3 id="b-filter-title">Which entities are scored</h3>
+      <BuilderSection id="filter" title="Which entities are scored">
         <QueryEditor
           scope="filter"
           prefix="filter"
@@ -151,10 +151,9 @@ export function ScorecardFormPane(props: {
           target={target}
           about="the filter"
         />
-      </section>
+      </BuilderSection>
       <Levels levels={form.levels} problems={problems} target={target} />
-      <section class="builder-section" aria-labelledby="b-rules-title">
-        <h3 id="b-rules-title">Rules</h3>
+      <BuilderSection id="rules" title="Rules">
         <FieldErrors name="rules" problems={problems} />
         {form.rules.length === 0 ? <p class="muted small">No rules yet.</p> : null}
         {form.rules.map((rule, i) => (
@@ -169,7 +168,7 @@ export function ScorecardFormPane(props: {
           />
         ))}
         <OpButton op="add-rule" {...target} label="Add rule" />
-      </section>
+      </BuilderSection>
     </FormPaneFrame>
   );
 }

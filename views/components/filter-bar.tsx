@@ -1,15 +1,6 @@
 import type { Child } from "hono/jsx";
-import {
-  ALL_OPERATORS,
-  type Column,
-  type Field,
-  type FilterSpec,
-  NO_VALUE,
-  OPERATOR_LABELS,
-  type TableState,
-  tableHref,
-  tableSwap,
-} from "./table-state";
+import { NO_VALUE_OPERATORS, QUERY_OPERATORS } from "../../src/domain/catalog/search/operators";
+import { type Column, type Field, type FilterSpec, OPERATOR_LABELS, type TableState, tableHref, tableSwap } from "./table-state";
 
 function blueprintPath(blueprint: string): string {
   return `/blueprints/${encodeURIComponent(blueprint)}`;
@@ -21,7 +12,7 @@ function blueprintPath(blueprint: string): string {
  */
 export function FilterOperands(props: { field: Field | undefined; operator?: string | undefined; value?: string | undefined }) {
   const { field, value = "" } = props;
-  const operators = field?.operators ?? ALL_OPERATORS;
+  const operators: readonly string[] = field?.operators ?? QUERY_OPERATORS;
   const operator = props.operator ?? operators[0];
   const offerSelect =
     field && field.options.length > 0 && (operator === "=" || operator === "!=") && (!value || field.options.includes(value));
@@ -53,7 +44,7 @@ export function FilterOperands(props: { field: Field | undefined; operator?: str
           type="text"
           name="fv"
           aria-label="Value"
-          value={operator && NO_VALUE.has(operator) ? "" : value}
+          value={operator && NO_VALUE_OPERATORS.has(operator) ? "" : value}
           placeholder={placeholder}
           autocomplete="off"
         />

@@ -1,4 +1,17 @@
 import { indexedCalculations } from "../../src/domain/catalog/derived/indexed-calculations";
+import {
+  BETWEEN_OPERATORS,
+  EQUALITY_OPERATORS,
+  LIST_OPERATORS,
+  MEMBERSHIP_OPERATORS,
+  NO_VALUE_OPERATORS,
+  OPERATOR_PHRASES,
+  ORDER_OPERATORS,
+  PRESENCE_OPERATORS,
+  RANGE_OPERATORS,
+  TEXT_MATCH_OPERATORS,
+  TIMER_OPERATORS,
+} from "../../src/domain/catalog/search/operators";
 import type { SearchRequest } from "../../src/domain/catalog/search/search";
 import type { Blueprint } from "../../src/domain/catalog/types";
 import type { ErrorDetail } from "../../src/lib/errors";
@@ -67,15 +80,11 @@ const MAX_PAGE_SIZE = 200;
 const DEFAULT_PROPERTY_COLUMNS = 8;
 const MAX_TEXT = 200;
 
+/** The filter bar's words: the query language's, terser for comparisons, with how lists and ranges are typed. */
 export const OPERATOR_LABELS: Record<string, string> = {
+  ...OPERATOR_PHRASES,
   "=": "is",
   "!=": "is not",
-  contains: "contains",
-  doesNotContains: "does not contain",
-  beginsWith: "begins with",
-  doesNotBeginsWith: "does not begin with",
-  endsWith: "ends with",
-  doesNotEndsWith: "does not end with",
   in: "is one of (a,b)",
   notIn: "is none of (a,b)",
   containsAny: "has any of (a,b)",
@@ -85,43 +94,34 @@ export const OPERATOR_LABELS: Record<string, string> = {
   "<=": "≤",
   between: "between (from,to)",
   notBetween: "not between (from,to)",
-  isEmpty: "is empty",
-  isNotEmpty: "is not empty",
   isExpired: "is expired",
   isNotExpired: "is not expired",
 };
-export const ALL_OPERATORS = Object.keys(OPERATOR_LABELS);
-export const NO_VALUE = new Set(["isEmpty", "isNotEmpty", "isExpired", "isNotExpired"]);
-const LISTS = new Set(["in", "notIn", "containsAny"]);
-const RANGES = new Set(["between", "notBetween"]);
 
-const TEXT_OPS = [
-  "=",
-  "!=",
-  "contains",
-  "doesNotContains",
-  "beginsWith",
-  "doesNotBeginsWith",
-  "endsWith",
-  "doesNotEndsWith",
-  "in",
-  "notIn",
-];
-const DATE_OPS = [">", ">=", "<", "<=", "between", "notBetween"];
-const PRESENCE = ["isEmpty", "isNotEmpty"];
+// The bar's own choices from each kind's operators: text rows match by pattern (any-of only on arrays),
+// dates compare by order and range (an instant rarely equals one typed in), all may test presence.
+const TEXT_OPS = [...EQUALITY_OPERATORS, ...TEXT_MATCH_OPERATORS, ...MEMBERSHIP_OPERATORS];
+const DATE_OPS = [...ORDER_OPERATORS, ...BETWEEN_OPERATORS];
 const OPERATORS: Record<ValueKind, string[]> = {
-  string: [...TEXT_OPS, ...PRESENCE],
-  enum: ["=", "!=", "in", "notIn", ...PRESENCE],
-  number: ["=", "!=", ...DATE_OPS, "in", "notIn", ...PRESENCE],
-  boolean: ["=", "!=", ...PRESENCE],
-  instant: [...DATE_OPS, ...PRESENCE],
-  timer: [...DATE_OPS, "isExpired", "isNotExpired", ...PRESENCE],
+  string: [...TEXT_OPS, ...PRESENCE_OPERATORS],
+  enum: [...EQUALITY_OPERATORS, ...MEMBERSHIP_OPERATORS, ...PRESENCE_OPERATORS],
+  number: [...EQUALITY_OPERATORS, ...DATE_OPS, ...MEMBERSHIP_OPERATORS, ...PRESENCE_OPERATORS],
+  boolean: [...EQUALITY_OPERATORS, ...PRESENCE_OPERATORS],
+  instant: [...DATE_OPS, ...PRESENCE_OPERATORS],
+  timer: [...DATE_OPS, ...TIMER_OPERATORS, ...PRESENCE_OPERATORS],
 };
 
 const META_FIELDS: Field[] = [
   { key: "$identifier", label: "Identifier", kind: "string", options: [], operators: TEXT_OPS, sortable: true },
-  { key: "$title", label: "Title", kind: "string", options: [], operators: [...TEXT_OPS, ...PRESENCE], sortable: true },
-  { key: "$team", label: "Team", kind: "string", options: [], operators: ["=", "!=", "in", "notIn", ...PRESENCE], sortable: false },
+  { key: "$title", label: "Title", kind: "string", options: [], operators: [...TEXT_OPS, ...PRESENCE_OPERATORS], sortable: true },
+  {
+    key: "$team",
+    label: "Team",
+    kind: "string",
+    options: [],
+    operators: [...EQUALITY_OPERATORS, ...MEMBERSHIP_OPERATORS, ...PRESENCE_OPERATORS],
+    sortable: false,
+  },
   { key: "$createdAt", label: "Created", kind: "instant", options: [], operators: DATE_OPS, sortable: true },
   { key: "$updatedAt", label: "Updated", kind: "instant", options: [], operators: DATE_OPS, sortable: true },
 ];
@@ -212,7 +212,7 @@ export function parseTableState(params: URLSearchParams, blueprint: Blueprint): 
     const operator = fo[i] || "=";
     const value = fv[i] ?? "";
     // A row still being filled in (no property, or no value where one is needed) is no filter yet.
-    if (property && (NO_VALUE.has(operator) || value.trim() !== "")) filters.push({ property, operator, value });
+    if (property && (NO_VALUE_OPERATORS.has(operator) || value.trim() !== "")) filters.push({ property, operator, value });
   });
   const limit = Number(params.get("limit") ?? DEFAULT_PAGE_SIZE);
   const colParams = params.getAll("cols");
@@ -261,9 +261,9 @@ function scalar(raw: string, field: Field | undefined): unknown {
 
 function ruleOf(f: FilterSpec, field: Field | undefined): Record<string, unknown> {
   const rule: Record<string, unknown> = { property: f.property, operator: f.operator };
-  if (NO_VALUE.has(f.operator)) return rule;
-  if (LISTS.has(f.operator)) rule.value = f.value.split(",").map((v) => scalar(v.trim(), field));
-  else if (RANGES.has(f.operator)) {
+  if (NO_VALUE_OPERATORS.has(f.operator)) return rule;
+  if (LIST_OPERATORS.has(f.operator)) rule.value = f.value.split(",").map((v) => scalar(v.trim(), field));
+  else if (RANGE_OPERATORS.has(f.operator)) {
     const [from, to] = f.value.split(",");
     rule.value = to === undefined ? { preset: f.value.trim() } : { from: scalar(from ?? "", field), to: scalar(to, field) };
   } else rule.value = scalar(f.value, field);
@@ -291,7 +291,7 @@ export function toSearchRequest(state: TableState, fields: Field[]): SearchReque
 
 export function describeFilter(f: FilterSpec): string {
   const op = OPERATOR_LABELS[f.operator]?.replace(/ \(.*\)$/, "") ?? f.operator;
-  return NO_VALUE.has(f.operator) ? `${f.property} ${op}` : `${f.property} ${op} ${f.value}`;
+  return NO_VALUE_OPERATORS.has(f.operator) ? `${f.property} ${op}` : `${f.property} ${op} ${f.value}`;
 }
 
 /** A 400's details in the table's terms: which filter, the free text, the sort or the page cursor. */

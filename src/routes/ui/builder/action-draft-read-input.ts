@@ -1,4 +1,5 @@
 import { INPUT_FORMATS } from "../../../domain/actions/definition";
+import { QUERY_OPERATORS } from "../../../domain/catalog/search/operators";
 import {
   blankInput,
   DRAFT_INPUT_TYPES,
@@ -6,7 +7,6 @@ import {
   type InputDraft,
   ITEM_TYPES,
   type QueryDraft,
-  RULE_OPERATORS,
   type RuleDraft,
 } from "./action-draft";
 import {
@@ -19,6 +19,7 @@ import {
   Leftovers,
   leftoverText,
 } from "./action-leftovers";
+import { isBoolean, isString } from "./form-fields";
 
 /**
  * One user input of a definition → the input card of the builder (and search queries → rule rows).
@@ -29,9 +30,7 @@ export function oneOf<T extends string>(values: readonly T[]) {
   return (value: unknown): value is T => typeof value === "string" && (values as readonly string[]).includes(value);
 }
 
-const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
 const isFalse = (value: unknown): value is false => value === false;
-const isString = (value: unknown): value is string => typeof value === "string";
 const isFormat = oneOf(INPUT_FORMATS);
 const RULE_KEYS = new Set(["property", "operator", "value"]);
 
@@ -45,7 +44,7 @@ function ruleDraft(rule: unknown): RuleDraft {
     isPlainObject(rule) &&
     Object.keys(rule).every((k) => RULE_KEYS.has(k)) &&
     typeof rule.property === "string" &&
-    oneOf(RULE_OPERATORS)(rule.operator);
+    oneOf(QUERY_OPERATORS)(rule.operator);
   if (!simple) return { kind: "json", property: "", operator: "=", valueMode: "text", value: jsonText(rule) };
   const base = { kind: "simple" as const, property: rule.property as string, operator: rule.operator as string };
   if (!Object.hasOwn(rule, "value")) return { ...base, valueMode: "none", value: "" };

@@ -21,6 +21,7 @@ import {
   Leftovers,
   leftoverText,
 } from "./action-leftovers";
+import { isBoolean, isString } from "./form-fields";
 
 /**
  * An action definition (Port's JSON, as the API takes it) → the builder's draft. Nothing is lost: keys no
@@ -31,8 +32,6 @@ import {
 /** Fields the API accepts on write and ignores (Port exports carry them), and the store's own fields. */
 const IGNORED = ["id", "createdAt", "createdBy", "updatedAt", "updatedBy", "version", "publish", "webhookDisabled"];
 
-const isString = (value: unknown): value is string => typeof value === "string";
-const isBoolean = (value: unknown): value is boolean => typeof value === "boolean";
 const isStringRecord = (value: unknown): value is Record<string, string> => isPlainObject(value) && Object.values(value).every(isString);
 const isAny = (_value: unknown): _value is unknown => true;
 

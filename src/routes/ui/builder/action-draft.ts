@@ -4,30 +4,6 @@
  * action-draft-read.ts and action-draft-write.ts convert between a draft and the action definition.
  */
 
-export const RULE_OPERATORS = [
-  "=",
-  "!=",
-  ">",
-  ">=",
-  "<",
-  "<=",
-  "in",
-  "notIn",
-  "contains",
-  "doesNotContains",
-  "beginsWith",
-  "doesNotBeginsWith",
-  "endsWith",
-  "doesNotEndsWith",
-  "containsAny",
-  "between",
-  "notBetween",
-  "isEmpty",
-  "isNotEmpty",
-  "isExpired",
-  "isNotExpired",
-] as const;
-
 export const VALUE_MODES = ["text", "json", "expression", "none"] as const;
 export const TEMPLATE_MODES = ["text", "json"] as const;
 export const DRAFT_INPUT_TYPES = ["string", "number", "boolean", "object", "array"] as const;

@@ -6,11 +6,12 @@
  * round-trips unchanged.
  */
 
-export type JsonObject = Record<string, unknown>;
+import { isPlainObject } from "./form-fields";
 
-export function isPlainObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
+// The builders share one notion of a JSON object; the action builder's readers import it from here.
+export { isPlainObject };
+
+export type JsonObject = Record<string, unknown>;
 
 /** Port's computed value, `{"jqQuery": "…"}` and nothing else (anything more is not a jqQuery). */
 export function isJqQuery(value: unknown): value is { jqQuery: string } {

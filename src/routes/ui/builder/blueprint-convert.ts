@@ -4,6 +4,7 @@ import {
   extrasAt,
   isBoolean,
   isPlainObject,
+  isString,
   isText,
   Leftovers,
   mergeOver,
@@ -18,8 +19,6 @@ import {
  * lossless; problems of the form itself (a default that is not a number, two rows with one key) carry the
  * path the API would report, so the same code puts them next to their fields.
  */
-
-const isString = (v: unknown): v is string => typeof v === "string";
 
 type Keyed = { key: string };
 

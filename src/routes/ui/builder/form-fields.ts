@@ -66,6 +66,7 @@ export function groupOf(tree: Tree, key: string): Tree {
 }
 
 /** Predicates for `Leftovers.take`: which stored values a form control shows exactly. */
+export const isString = (v: unknown): v is string => typeof v === "string";
 export const isText = (v: unknown): v is string => typeof v === "string" && v !== "";
 export const isTrue = (v: unknown): v is true => v === true;
 export const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";

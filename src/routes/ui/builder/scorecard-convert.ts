@@ -1,18 +1,17 @@
-import { DEFAULT_LEVELS } from "../../../domain/scorecards/definition";
 import {
   COMPARE_OPERATORS,
-  type ConditionField,
-  fieldNamed,
   LIST_OPERATORS,
   NO_VALUE_OPERATORS,
   RANGE_OPERATORS,
-  RELATED_PREFIX,
   type ValueKind,
-} from "./condition-fields";
+} from "../../../domain/catalog/search/operators";
+import { DEFAULT_LEVELS } from "../../../domain/scorecards/definition";
+import { type ConditionField, fieldNamed, RELATED_PREFIX } from "./condition-fields";
 import {
   type DraftProblem,
   extrasAt,
   isPlainObject,
+  isString,
   isText,
   Leftovers,
   mergeOver,
@@ -27,8 +26,6 @@ import type { ConditionRow, LevelRow, QueryForm, RuleRow, ScorecardForm } from "
  * date presets, contextual values, scorecard-level rules) become JSON conditions, and keys without a field
  * travel in "More (JSON)", so JSON → form → JSON is lossless.
  */
-
-const isString = (v: unknown): v is string => typeof v === "string";
 
 /** A typed value as the condition's kind wants it (a number, true/false, or text). */
 function typed(text: string, kind: ValueKind, path: string, problems: DraftProblem[]): unknown {
