@@ -46,7 +46,19 @@ export type WriteOutcome =
   | { ok: true; index: number; identifier: string; created: boolean; entity: Entity }
   | { ok: false; index: number; identifier: string | null; error: AppError };
 
-const MAX_ATTEMPTS = 4;
+/**
+ * Attempts before a write gives up with 409 write_conflict. Between attempts it waits a random time up to a
+ * doubling cap (full jitter): writers that raced once would otherwise race again at once, and under heavy
+ * contention (the concurrency suite's 100 writers on one entity) most of them would give up.
+ */
+const MAX_ATTEMPTS = 12;
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_CAP_MS = 500;
+
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
 
 /**
  * Writes entities of one blueprint: validates each against the blueprint, checks relation targets exist
@@ -70,7 +82,10 @@ export async function writeEntities(
     try {
       return await attemptWrite(db, blueprint, mode, identified, options, ctx);
     } catch (error) {
-      if (attempt < MAX_ATTEMPTS && (isVersionConflict(error) || isConstraintRace(error))) continue;
+      if (attempt < MAX_ATTEMPTS && (isVersionConflict(error) || isConstraintRace(error))) {
+        await backoff(attempt);
+        continue;
+      }
       if (isVersionConflict(error) || isConstraintRace(error)) {
         throw new AppError(409, "write_conflict", "The entities kept changing while being written; retry the request");
       }
