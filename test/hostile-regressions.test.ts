@@ -152,3 +152,14 @@ describe("form bodies the runtime cannot parse", () => {
     }
   });
 });
+
+// Backstage documents name their own kind: a kind such as `constructor` must not reach Object.prototype.
+describe("Backstage kinds that are Object.prototype member names", () => {
+  it("are kinds without built-in relations, not a crash", async () => {
+    const { withRelations } = await import("../src/domain/integrations/sources/backstage-relations");
+    for (const kind of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const [entity] = withRelations([{ kind, metadata: { name: "x" }, spec: { owner: "team-a" } }]);
+      expect(entity?.relations, kind).toEqual([]);
+    }
+  });
+});

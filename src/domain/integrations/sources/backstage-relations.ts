@@ -4,6 +4,7 @@
  * (`providesApi` on a Component gives `apiProvidedBy` on the API). Mappings then read targets from
  * `.relations` without parsing entity references.
  */
+import { ownEntry } from "../../../lib/own";
 
 export interface EntityRef {
   kind: string;
@@ -113,7 +114,7 @@ export function withRelations(docs: BackstageDoc[]): BackstageEntity[] {
   };
   for (const e of out) {
     const from = selfRef(e);
-    for (const [field, type, defaultKind] of FIELDS[from.kind] ?? []) {
+    for (const [field, type, defaultKind] of ownEntry(FIELDS, from.kind) ?? []) {
       for (const raw of [e.spec?.[field] ?? []].flat()) {
         if (typeof raw !== "string") continue;
         const target = parseEntityRef(raw, defaultKind, from.namespace);

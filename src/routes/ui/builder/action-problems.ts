@@ -1,4 +1,5 @@
 import type { ErrorDetail } from "../../../lib/errors";
+import { ownEntry } from "../../../lib/own";
 import type { ActionDraft, InputDraft } from "./action-draft";
 
 /**
@@ -47,7 +48,7 @@ function inputField(input: InputDraft, rest: string[]): string {
     case "encryption":
       return "secret";
     case "items":
-      return ITEM_FIELDS[next] ?? "itemType";
+      return ownEntry(ITEM_FIELDS, next) ?? "itemType";
     default:
       return INPUT_FIELDS.has(key) ? key : "extra";
   }
@@ -100,7 +101,7 @@ function placeOf(draft: ActionDraft, path: string): Placed | null {
       const known = ["identifier", "title", "icon", "team", "properties", "relations"].includes(key);
       return known ? [`invocation.${key}`, rest.length === 1] : ["invocation.type", false];
     }
-    const slot = INVOCATION[second];
+    const slot = ownEntry(INVOCATION, second);
     return slot ? [slot, rest.length === 0] : ["invocation.type", false];
   }
   if (head === "requiredApproval") return ["approval", only];

@@ -1,3 +1,4 @@
+import { ownEntry } from "../../../lib/own";
 import type { BlueprintForm } from "./blueprint-form";
 import type { DraftProblem } from "./form-fields";
 
@@ -98,7 +99,7 @@ export function blueprintProblemField(form: BlueprintForm, problem: DraftProblem
     const i = key === undefined ? -1 : form.properties.findIndex((r) => r.key === key);
     return i >= 0 ? rowField("properties", i, "required") : "";
   }
-  const section = ROW_FIELDS[head];
+  const section = ownEntry(ROW_FIELDS, head);
   if (section && rest[0] !== undefined) {
     const i = section.rows(form).findIndex((r) => r.key === rest[0]);
     if (i < 0) return "";
