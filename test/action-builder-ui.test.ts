@@ -85,6 +85,19 @@ describe("the action builder's panes", () => {
     expect(synced.html).toContain('<option value="custom" selected');
     expect(synced.html).not.toContain('name="image"');
   });
+  it("the preview's entity pickers are plain text boxes: an unsaved action has no options route to ask", async () => {
+    const definition = conditional("picker_preview");
+    definition.trigger.userInputs.properties.kind = {
+      type: "string",
+      title: "Owner service",
+      format: "entity",
+      blueprint: "service",
+    } as never;
+    const { html } = await fieldsFor(definition);
+    expect(html).toContain('name="kind"');
+    expect(html).toContain('placeholder="Identifier of a service entity"');
+    expect(html).not.toContain("/inputs/kind/options");
+  });
 });
 
 describe("saving from the builder", () => {

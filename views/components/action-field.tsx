@@ -4,6 +4,9 @@ import { controlOf } from "../../src/routes/ui/form-values";
 /** What one field needs to render: its input, where it stands in the form, and what to show. */
 export interface FieldProps {
   actionId: string;
+  /** Entity pickers suggest identifiers from the saved action's options route; a builder preview of an
+   * unsaved (or changed) definition has none, so its pickers are plain text boxes. */
+  suggest: boolean;
   name: string;
   input: UserInput;
   /** A DOM id for the control (input names may hold characters ids should not). */
@@ -108,6 +111,8 @@ function Control(props: FieldProps & { described: string | undefined }) {
       return <input type="password" {...common} value={text} autocomplete="new-password" data-secret="" />;
     case "entity": {
       const list = `${id}-options`;
+      const placeholder = `Identifier of a ${input.blueprint ?? "catalog"} entity`;
+      if (!props.suggest) return <input type="text" {...common} value={text} autocomplete="off" placeholder={placeholder} />;
       return (
         <>
           <input
@@ -116,7 +121,7 @@ function Control(props: FieldProps & { described: string | undefined }) {
             value={text}
             list={list}
             autocomplete="off"
-            placeholder={`Identifier of a ${input.blueprint ?? "catalog"} entity`}
+            placeholder={placeholder}
             hx-get={`/actions/${encodeURIComponent(props.actionId)}/inputs/${encodeURIComponent(name)}/options`}
             hx-trigger="input changed delay:250ms, focus once"
             hx-target={`#${list}`}

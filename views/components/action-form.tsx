@@ -131,6 +131,7 @@ export function ActionForm(props: { model: ActionFormModel }) {
           const field = (
             <ActionField
               actionId={model.actionId}
+              suggest={!model.preview}
               name={name}
               input={input}
               id={fieldId(name, resolved.order.indexOf(name))}
