@@ -155,6 +155,17 @@ describe("history", () => {
     expect(history).not.toContain("version");
   });
 
+  it("starts at the entity's creation: an earlier, deleted entity's history under the same identifier is not shown", async () => {
+    await ok("POST", `/v1/blueprints/${COMP}/entities`, { identifier: "reborn", properties: { lang: "go" } });
+    await ok("PATCH", `/v1/blueprints/${COMP}/entities/reborn`, { properties: { lang: "ts" } }, 200);
+    expect((await call("DELETE", `/v1/blueprints/${COMP}/entities/reborn`)).status).toBe(200);
+    await ok("POST", `/v1/blueprints/${COMP}/entities`, { identifier: "reborn", properties: { lang: "go" } });
+    const history = historyOf((await page(`/blueprints/${COMP}/entities/reborn`)).html);
+    expect(history).toContain("CREATE");
+    expect(history).not.toContain("UPDATE");
+    expect(history).not.toContain("DELETE");
+  });
+
   it("shows what a removed value was", async () => {
     await ok("PATCH", `/v1/blueprints/${COMP}/entities/api`, { properties: { addr: null } }, 200);
     const history = historyOf((await page(`/blueprints/${COMP}/entities/api`)).html);

@@ -62,7 +62,16 @@ export async function entityActivity(
   const identifier = seen.entity.identifier;
   const [runs, audits] = await Promise.all([
     listRunsFor(db, access.principal, { touching: { blueprint, identifier }, limit: ACTIVITY_LIMITS.runs }),
-    searchAuditLog(db, { resourceType: "entity", blueprint, entity: identifier, cursor: historyCursor, limit: ACTIVITY_LIMITS.history }),
+    // From this entity's creation on: rows of an earlier, deleted entity with the same identifier belonged
+    // to someone else's entity (perhaps another team's) and are not this reader's to see.
+    searchAuditLog(db, {
+      resourceType: "entity",
+      blueprint,
+      entity: identifier,
+      from: seen.entity.createdAt,
+      cursor: historyCursor,
+      limit: ACTIVITY_LIMITS.history,
+    }),
   ]);
   return {
     outgoing: (seen.related?.outgoing ?? []).map((l) => label(access, blueprint, l)),
