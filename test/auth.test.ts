@@ -403,6 +403,8 @@ describe("CSRF", () => {
     expect(ok.headers.get("cache-control")).toBe("no-store");
     const html = await ok.text();
     const shown = must(/<pre class="secret">(epat_[A-Za-z0-9]+)<\/pre>/.exec(html)?.[1], "token shown once");
+    // htmx must not keep the page (and the token) in its localStorage history cache.
+    expect(html).toMatch(/<div class="card created" hx-history="false">/);
     expect(isWellFormedSecret(shown, "personalToken")).toBe(true);
     expect(html.split(shown).length - 1).toBe(1);
     // Shown once: the page reloaded does not show it again.

@@ -1,5 +1,6 @@
 import type { CredentialView } from "../../src/domain/identity/credentials";
 import { relativeTime } from "../../src/lib/relative-time";
+import { ShownOnce } from "../components/shown-once";
 import { Layout, type Viewer } from "../layout";
 
 function ErrorNote(props: { error: string | undefined }) {
@@ -117,12 +118,11 @@ export function TokensPage(props: {
         Use a token as <code>Authorization: Bearer &lt;token&gt;</code>. It acts as you, with your roles and teams.
       </p>
       {props.created ? (
-        <div class="card created">
+        <ShownOnce class="created" secret={props.created.token}>
           <p>
             Token <strong>{props.created.name}</strong> created. Copy it now: it is not shown again.
           </p>
-          <pre class="secret">{props.created.token}</pre>
-        </div>
+        </ShownOnce>
       ) : null}
       <ErrorNote error={props.error} />
       <form method="post" action="/settings/tokens" class="card inline-form">

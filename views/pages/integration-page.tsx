@@ -2,6 +2,7 @@ import type { DryRunResult } from "../../src/domain/integrations/dry-run";
 import type { IntegrationView, SyncView } from "../../src/domain/integrations/view";
 import type { ErrorDetail } from "../../src/lib/errors";
 import { relativeTime } from "../../src/lib/relative-time";
+import { ShownOnce } from "../components/shown-once";
 import { Layout, type Viewer } from "../layout";
 import { type FieldErrors, IntegrationFields, type IntegrationFormValues } from "./integration-form";
 import { DryRunDiff, ProblemAlert, SyncHistory } from "./integration-parts";
@@ -73,13 +74,12 @@ export function IntegrationPage(props: {
         </p>
       ) : null}
       {props.extras.ingestKey ? (
-        <div class="card" role="status">
+        <ShownOnce role="status" secret={`${props.extras.origin}/v1/ingest/${props.extras.ingestKey}`}>
           <p>
             <strong>The ingest URL, shown once.</strong> Send events here with a POST (JSON body); the key is stored hashed and cannot be
             shown again.
           </p>
-          <pre class="secret">{`${props.extras.origin}/v1/ingest/${props.extras.ingestKey}`}</pre>
-        </div>
+        </ShownOnce>
       ) : null}
       <div class="integration-actions">
         {i.type === "webhook" ? (
