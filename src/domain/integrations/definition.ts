@@ -179,37 +179,86 @@ export interface IntegrationInput {
   enabled: boolean;
 }
 
-/** Puts stored secrets back where the submitted config carries the mask (or leaves a field out). */
-function restoreSecrets(type: IntegrationType, config: Record<string, unknown>, stored: Record<string, unknown>): Record<string, unknown> {
+/** A stored integration's settings and opened secrets, which an update's masked fields fall back on. */
+export interface StoredConfig {
+  config: Record<string, unknown>;
+  secrets: Record<string, unknown>;
+}
+
+/**
+ * Where a type sends its secrets: the origin of its URL (AWS's own regional endpoints when no endpoint is
+ * set; nowhere for a webhook or pasted Backstage text). Undefined when the URL does not parse (the schema
+ * says so).
+ */
+function destination(type: IntegrationType, config: Record<string, unknown>): string | null | undefined {
+  const url = type === "aws-cloudcontrol" ? config.endpoint : type === "webhook" ? undefined : config.url;
+  if (url === undefined || url === null || url === "") return type === "aws-cloudcontrol" ? "AWS" : null;
+  const origin = typeof url === "string" ? URL.parse(url.trim())?.origin : undefined;
+  return origin === undefined || origin === "null" ? undefined : origin;
+}
+
+/**
+ * Puts stored secrets back where the submitted config carries the mask (or leaves a field out), and names
+ * the fields it kept (`config.secretHeaders.Authorization`).
+ */
+function restoreSecrets(type: IntegrationType, config: Record<string, unknown>, stored: Record<string, unknown>) {
   const out = { ...config };
+  const kept: string[] = [];
   for (const key of SECRET_FIELDS[type].strings) {
-    if ((out[key] === undefined || out[key] === SECRET_MASK) && typeof stored[key] === "string") out[key] = stored[key];
+    if ((out[key] === undefined || out[key] === SECRET_MASK) && typeof stored[key] === "string") {
+      out[key] = stored[key];
+      kept.push(`config.${key}`);
+    }
     if (out[key] === "" || out[key] === null || out[key] === SECRET_MASK) delete out[key];
   }
   for (const key of SECRET_FIELDS[type].records) {
     const given = out[key];
-    const kept = (stored[key] ?? {}) as Record<string, unknown>;
-    if (given === undefined) out[key] = kept;
-    else if (given !== null && typeof given === "object" && !Array.isArray(given)) {
-      out[key] = Object.fromEntries(Object.entries(given).map(([name, value]) => [name, value === SECRET_MASK ? kept[name] : value]));
+    const stock = (stored[key] ?? {}) as Record<string, unknown>;
+    if (given === undefined) {
+      out[key] = stock;
+      kept.push(...Object.keys(stock).map((name) => `config.${key}.${name}`));
+    } else if (given !== null && typeof given === "object" && !Array.isArray(given)) {
+      const entries = Object.entries(given).map(([name, value]) => {
+        if (value !== SECRET_MASK) return [name, value];
+        const known = Object.hasOwn(stock, name);
+        if (known) kept.push(`config.${key}.${name}`);
+        return [name, known ? stock[name] : undefined]; // a mask for nothing stored: "must be a string"
+      });
+      out[key] = Object.fromEntries(entries);
     }
   }
-  return out;
+  return { config: out, kept };
 }
 
 /**
- * Validates an integration body. `storedSecrets` (updates) fills secret fields sent back masked or left
- * out. Throws one 400 listing every problem with its path (`config.url`, `mapping.resources.0.kind`).
+ * Stored secrets go only where they were entered for: an update that points the integration elsewhere
+ * and keeps them masked is refused, so a stolen admin session cannot redirect them to its own server.
  */
-export function parseIntegration(raw: unknown, storedSecrets: Record<string, unknown> = {}): IntegrationInput {
+function redirectedSecrets(type: IntegrationType, config: Record<string, unknown>, stored: StoredConfig, kept: string[]): ErrorDetail[] {
+  const before = destination(type, stored.config);
+  const after = destination(type, config);
+  // `after` null: pasted text, secrets sent nowhere (pointing it at a URL later is a change again).
+  if (kept.length === 0 || after === undefined || after === null || before === after) return [];
+  const message = `re-enter the secrets when the destination changes (${before ?? "none"} → ${after}): stored ones are not sent to a new destination`;
+  return kept.map((path) => ({ path, message }));
+}
+
+/**
+ * Validates an integration body. `stored` (updates) fills secret fields sent back masked or left out, as
+ * long as the destination they are sent to stays the same. Throws one 400 listing every problem with its
+ * path (`config.url`, `mapping.resources.0.kind`).
+ */
+export function parseIntegration(raw: unknown, stored: StoredConfig = { config: {}, secrets: {} }): IntegrationInput {
   const parsed = integrationSchema.safeParse(raw);
   const problems: ErrorDetail[] = parsed.success ? [] : zodDetails(parsed.error);
   // The config and mapping are checked even when other fields are wrong, so one answer names every problem.
   const given = (raw ?? {}) as { type?: unknown; config?: unknown; mapping?: unknown };
   const type = (INTEGRATION_TYPES as readonly unknown[]).includes(given.type) ? (given.type as IntegrationType) : null;
   const config = given.config !== null && typeof given.config === "object" ? (given.config as Record<string, unknown>) : {};
-  const configResult = type ? configSchemas[type].safeParse(restoreSecrets(type, config, storedSecrets)) : null;
+  const restored = type ? restoreSecrets(type, config, stored.secrets) : null;
+  const configResult = type && restored ? configSchemas[type].safeParse(restored.config) : null;
   if (configResult && !configResult.success) problems.push(...zodDetails(configResult.error, "config"));
+  if (type && restored) problems.push(...redirectedSecrets(type, config, stored, restored.kept));
   let mapping: Mapping | undefined;
   try {
     mapping = parseMapping(given.mapping, "mapping");

@@ -33,8 +33,12 @@ interface Group {
   bodies: Map<string, Body>;
   /** Entities the mapping failed on: still returned by the source, so they count as seen. */
   failedIds: string[];
-  /** A second try of entities whose relation targets were written later in the page. */
-  retry: boolean;
+}
+
+/** An entity refused because a relation target does not exist yet, kept for the next round with its reason. */
+interface Deferral {
+  identifier: string;
+  error: ErrorDetail;
 }
 
 function groupByBlueprint(entities: MappedEntity[], failed: { blueprint: string; identifier: string }[]): Group[] {
@@ -42,7 +46,7 @@ function groupByBlueprint(entities: MappedEntity[], failed: { blueprint: string;
   const group = (blueprint: string) => {
     let g = groups.get(blueprint);
     if (!g) {
-      g = { blueprint, bodies: new Map(), failedIds: [], retry: false };
+      g = { blueprint, bodies: new Map(), failedIds: [] };
       groups.set(blueprint, g);
     }
     return g;
@@ -73,8 +77,10 @@ function failure(bp: string, identifier: string | null, error: AppError): ErrorD
 /**
  * Writes a page of mapped entities, one blueprint after the other in mapping order (so relation targets
  * written earlier exist), merging into existing entities and skipping those a write would not change.
- * Entities refused only because a relation target did not exist yet are tried once more at the end of the
- * page (blueprints that point at each other: a Component consuming an API that needs its Component).
+ * Entities refused only because a relation target did not exist yet wait for another round over the page
+ * (blueprints that point at each other: a Component consuming an API that needs its Component); rounds go
+ * on while a round creates something, since only a creation can make a missing target exist. What is left
+ * when a round created nothing fails with its reason.
  * Entities the integration creates become its own; owned entities seen here (written, unchanged, or
  * failing validation, since the source still returns them) are marked seen by the sync. `commit` gives
  * the statements that record the page's progress: they run in the batch of the page's last writes.
@@ -87,22 +93,34 @@ export async function writeMappedEntities(
   commit: (tally: WriteTally) => Statement[],
 ): Promise<WriteTally> {
   const tally: WriteTally = { ...emptyTally(), failed: mapped.failed.length };
-  const queue = groupByBlueprint(mapped.entities, mapped.failed);
-  if (queue.length === 0) await runBatch(db, commit(tally));
-  const deferred = new Map<string, Group>();
-  while (queue.length > 0) {
-    const group = queue.shift() as Group;
-    if (queue.length === 0 && !group.retry && deferred.size > 0) queue.push(...deferred.values());
-    const last = queue.length === 0;
-    // Only a first try before other blueprints' writes may defer; the last try counts its failures.
-    const defer = (o: WriteOutcome) => !last && !group.retry && !o.ok && o.error.code === "unknown_related_entity";
-    const result = await writeGroup(db, owner, group, ctx, tally, last ? commit : null, defer);
-    add(tally, result.tally);
-    for (const id of result.deferred) {
-      const later = deferred.get(group.blueprint) ?? { blueprint: group.blueprint, bodies: new Map(), failedIds: [], retry: true };
-      later.bodies.set(id, group.bodies.get(id) as Body);
-      deferred.set(group.blueprint, later);
+  let round = groupByBlueprint(mapped.entities, mapped.failed);
+  if (round.length === 0) await runBatch(db, commit(tally));
+  while (round.length > 0) {
+    const waiting = new Map<string, Group>();
+    const reasons: ErrorDetail[] = [];
+    let created = 0;
+    for (const [i, group] of round.entries()) {
+      // The round's last write, with nothing waiting, is the page's last: it counts its refusals and commits.
+      const final = i === round.length - 1 && waiting.size === 0;
+      const result = await writeGroup(db, owner, group, ctx, tally, final ? commit : null, !final);
+      add(tally, result.tally);
+      created += result.tally.created;
+      for (const { identifier, error } of result.deferred) {
+        const later = waiting.get(group.blueprint) ?? { blueprint: group.blueprint, bodies: new Map(), failedIds: [] };
+        later.bodies.set(identifier, group.bodies.get(identifier) as Body);
+        waiting.set(group.blueprint, later);
+        reasons.push(error);
+      }
     }
+    if (waiting.size === 0) break;
+    if (created === 0) {
+      // Nothing appeared that a waiting entity could point at: another round would be refused the same way.
+      tally.failed += reasons.length;
+      tally.errors.push(...reasons);
+      await runBatch(db, commit(tally));
+      break;
+    }
+    round = [...waiting.values()];
   }
   return tally;
 }
@@ -115,8 +133,8 @@ async function writeGroup(
   ctx: WriteContext,
   before: WriteTally,
   commit: ((tally: WriteTally) => Statement[]) | null,
-  defer: (o: WriteOutcome) => boolean,
-): Promise<{ tally: WriteTally; deferred: string[] }> {
+  mayDefer: boolean,
+): Promise<{ tally: WriteTally; deferred: Deferral[] }> {
   const bp = group.blueprint;
   const own = emptyTally();
   const seen = [...group.failedIds];
@@ -151,15 +169,23 @@ async function writeGroup(
       seen.push(identifier);
     }
   }
-  /** What the failed writes add: deferred ones are left for the retry, the others counted. */
-  const settle = (failed: WriteOutcome[], mine: WriteTally) => {
-    const counted = failed.filter((o) => !defer(o));
-    mine.failed += counted.length;
-    for (const o of counted) if (!o.ok) mine.errors.push(failure(bp, o.identifier, o.error));
-    return failed.filter(defer).map((o) => o.identifier as string);
+  /** What the failed writes add: those waiting for a relation target are deferred, the others counted. */
+  const settle = (failed: WriteOutcome[], mine: WriteTally): Deferral[] => {
+    const deferred: Deferral[] = [];
+    for (const o of failed) {
+      if (o.ok) continue;
+      const error = failure(bp, o.identifier, o.error);
+      if (mayDefer && o.error.code === "unknown_related_entity" && o.identifier !== null)
+        deferred.push({ identifier: o.identifier, error });
+      else {
+        mine.failed += 1;
+        mine.errors.push(error);
+      }
+    }
+    return deferred;
   };
   // Set by the batch hook: what the batch that landed recorded (the hook runs again if a write is retried).
-  const landed: { tally: WriteTally | null; deferred: string[] } = { tally: null, deferred: [] };
+  const landed: { tally: WriteTally | null; deferred: Deferral[] } = { tally: null, deferred: [] };
   const outcomes =
     writes.length === 0
       ? []
@@ -190,10 +216,10 @@ async function writeGroup(
         );
   if (landed.tally) return { tally: landed.tally, deferred: landed.deferred };
   // Nothing landed for this blueprint (all unchanged or refused): record what was seen on its own.
-  const deferredIds = settle(outcomes, own);
+  const deferred = settle(outcomes, own);
   await runBatch(db, [
     ...markSeenStatements(db, owner.integration, bp, [...seen, ...ids], owner.syncId),
     ...(commit ? commit(total(own)) : []),
   ]);
-  return { tally: own, deferred: deferredIds };
+  return { tally: own, deferred };
 }

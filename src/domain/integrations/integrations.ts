@@ -133,7 +133,7 @@ export async function replaceIntegration(
   if (body.identifier !== identifier)
     throw invalid([{ path: "identifier", message: `must be '${identifier}': identifiers cannot change` }]);
   const storedSecrets = await openSecrets(runtime.encryptionSecret, current.sealedSecrets);
-  const input = parseIntegration(body, body.type === current.type ? storedSecrets : {});
+  const input = parseIntegration(body, body.type === current.type ? { config: current.config, secrets: storedSecrets } : undefined);
   if (input.type !== current.type) {
     throw invalid([{ path: "type", message: `must stay '${current.type}'; create another integration for another type` }]);
   }

@@ -110,6 +110,8 @@ integrationsApi.openapi(
     path: "/{identifier}",
     tags,
     summary: `Replace an integration; secrets sent back as "********" (or left out) keep their stored values`,
+    description:
+      "Kept secrets stay with their server: moving the destination (url or endpoint) to another origin needs them re-entered (400 otherwise).",
     request: { params: IdParam, body: jsonBody(IntegrationBody.partial()) },
     responses: { 200: jsonResponse(Result, "Replaced"), ...errorResponses },
   }),

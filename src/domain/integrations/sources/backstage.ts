@@ -2,7 +2,7 @@ import { parseAllDocuments } from "yaml";
 import type { ErrorDetail } from "../../../lib/errors";
 import type { BackstageConfig } from "../definition";
 import { type BackstageDoc, withRelations } from "./backstage-relations";
-import { type Fetcher, fetchText, type Source } from "./source";
+import { type Fetcher, fetchText, type Source, sameOrigin } from "./source";
 
 /** Most files one read may take in, following Location targets. */
 const MAX_FILES = 20;
@@ -33,15 +33,16 @@ function parseFile(text: string, where: string, problems: ErrorDetail[]): Backst
 
 /**
  * Backstage `catalog-info.yaml` documents from a URL (Location entities' targets followed, relative to the
- * file) or pasted text. Every document becomes an item of its kind with Backstage's relations computed, in
- * the order the mapping lists kinds, so a Domain is written before the Systems that point at it. The whole
- * catalog is one source page; boundedPages slices it.
+ * file, on the URL's origin only) or pasted text. Every document becomes an item of its kind with Backstage's
+ * relations computed, in the order the mapping lists kinds, so a Domain is written before the Systems that
+ * point at it. The whole catalog is one source page; boundedPages slices it.
  */
 export function backstageSource(config: BackstageConfig, kindOrder: string[], fetcher: Fetcher): Source {
   async function readAll(problems: ErrorDetail[]): Promise<BackstageDoc[]> {
     if (config.text !== undefined && config.text.trim() !== "") return parseFile(config.text, "pasted text", problems);
     const docs: BackstageDoc[] = [];
-    const queue = [config.url as string];
+    const root = config.url as string;
+    const queue = [root];
     const read = new Set<string>();
     while (queue.length > 0) {
       const url = queue.shift() as string;
@@ -63,8 +64,15 @@ export function backstageSource(config: BackstageConfig, kindOrder: string[], fe
         const spec = (doc.spec ?? {}) as { target?: unknown; targets?: unknown };
         for (const target of [spec.target ?? [], spec.targets ?? []].flat()) {
           const next = typeof target === "string" ? URL.parse(target, url) : null;
-          if (next && ["http:", "https:"].includes(next.protocol)) queue.push(next.href);
-          else problems.push({ path: "config.url", message: `${url}: Location target '${String(target)}' is not an http(s) URL` });
+          if (!next || !["http:", "https:"].includes(next.protocol)) {
+            problems.push({ path: "config.url", message: `${url}: Location target '${String(target)}' is not an http(s) URL` });
+          } else if (!sameOrigin(next, root)) {
+            // The configured headers (secrets) are for config.url's server; a file must not send them elsewhere.
+            problems.push({
+              path: "config.url",
+              message: `${url}: Location target '${next.href}' is not on ${new URL(root).origin}; not read`,
+            });
+          } else queue.push(next.href);
         }
       }
     }

@@ -1,7 +1,7 @@
 import { evaluateExpression } from "../../expressions/expression";
 import type { HttpJsonConfig } from "../definition";
 import type { SourceItem } from "../map-items";
-import { type Fetcher, fetchText, parseJson, type Source, SourceError, type SourcePage } from "./source";
+import { type Fetcher, fetchText, parseJson, type Source, SourceError, type SourcePage, sameOrigin } from "./source";
 
 /** How an item is named in errors: its id or name when it has one. */
 function itemRef(data: unknown, index: number): string {
@@ -23,7 +23,8 @@ async function pick(expression: string, json: unknown): Promise<unknown> {
 
 /**
  * Any JSON endpoint: GET or POST with headers, the items found at `itemsPath`, and pagination by cursor
- * (a query parameter fed from `nextPath`), by page number, or by a next-page URL in the response.
+ * (a query parameter fed from `nextPath`), by page number, or by a next-page URL in the response (followed
+ * only on config.url's origin).
  */
 export function httpJsonSource(config: HttpJsonConfig, fetcher: Fetcher): Source {
   const p = config.pagination;
@@ -35,6 +36,8 @@ export function httpJsonSource(config: HttpJsonConfig, fetcher: Fetcher): Source
       if (p.type === "page") url.searchParams.set(p.param, String(page));
       if ((p.type === "cursor" || p.type === "page") && p.sizeParam) url.searchParams.set(p.sizeParam, String(p.size ?? limit));
       if (p.type === "next-url" && typeof cursor === "string") url = new URL(cursor);
+      // Checked when the link is read (below); this catches a cursor recorded before that check existed.
+      if (!sameOrigin(url, config.url)) throw new SourceError(`the page URL '${url}' is not on ${new URL(config.url).origin}`);
       const request = new Request(url, {
         method: config.method,
         headers: { accept: "application/json", ...config.headers, ...config.secretHeaders },
@@ -46,6 +49,11 @@ export function httpJsonSource(config: HttpJsonConfig, fetcher: Fetcher): Source
       if (!Array.isArray(list)) throw new SourceError(`itemsPath '${config.itemsPath}' did not give a list (got ${typeof list})`);
       const items: SourceItem[] = list.map((data, i) => ({ kind: config.kind, data, ref: itemRef(data, i) }));
       const next = list.length === 0 ? null : await nextCursor(config, json, cursor, page, list.length, url);
+      if (p.type === "next-url" && typeof next === "string" && !sameOrigin(next, config.url)) {
+        // The headers (secrets among them) are for config.url's server: a response cannot send them elsewhere.
+        const message = `the next-page URL '${next}' is not on ${new URL(config.url).origin}; not followed`;
+        return { items, next: null, problems: [{ path: "config.pagination", message }] };
+      }
       if (next !== null && JSON.stringify(next) === JSON.stringify(cursor)) {
         return { items, next: null, problems: [{ path: "config.pagination", message: "the source gave the same page again; stopped" }] };
       }

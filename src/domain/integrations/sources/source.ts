@@ -33,19 +33,46 @@ const FETCH_TIMEOUT_MS = 20_000;
 /** Largest response a source page may be (a Worker has 128 MB of memory). */
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
-/** Fetches and returns the response text; a failure or a non-2xx answer is a SourceError naming the URL. */
-export async function fetchText(fetcher: Fetcher, request: Request): Promise<string> {
+/** Redirects a source request may follow, each on the request's own origin. */
+const MAX_REDIRECTS = 5;
+
+/**
+ * Fetches and returns the response text; a failure or a non-2xx answer is a SourceError naming the URL.
+ * Redirects are followed by hand and only on the request's origin: the runtime would follow them anywhere,
+ * carrying the configured headers (secrets among them) to whatever host a redirect names.
+ */
+export async function fetchText(fetcher: Fetcher, first: Request): Promise<string> {
+  let request = first;
   let res: Response;
-  try {
-    res = await fetcher(request, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-  } catch (error) {
-    throw new SourceError(`${request.method} ${request.url} failed: ${(error as Error).message ?? String(error)}`);
+  for (let hops = 0; ; hops++) {
+    try {
+      res = await fetcher(request, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: "manual" });
+    } catch (error) {
+      throw new SourceError(`${request.method} ${request.url} failed: ${(error as Error).message ?? String(error)}`);
+    }
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get("location") : null;
+    if (location === null) break;
+    const next = URL.parse(location, request.url);
+    if (!next || !sameOrigin(next, first.url) || hops >= MAX_REDIRECTS || (request.method !== "GET" && request.method !== "HEAD")) {
+      throw new SourceError(
+        `${request.method} ${request.url} redirected to ${location}: not followed (another origin, a non-GET request, or too many redirects)`,
+      );
+    }
+    request = new Request(next, { method: request.method, headers: request.headers });
   }
   // Decoded by hand: sources answer YAML or JSON under many content types, all UTF-8 text.
   const text = new TextDecoder().decode(await res.arrayBuffer());
   if (text.length > MAX_RESPONSE_BYTES) throw new SourceError(`${request.method} ${request.url} answered more than 32 MB`);
   if (!res.ok) throw new SourceError(`${request.method} ${request.url} answered ${res.status}: ${text.slice(0, 300)}`);
   return text;
+}
+
+/**
+ * Whether `url` is on the origin of the configured `base`: only there may a source send the headers it was
+ * given (secrets among them), whatever a response or a followed document names.
+ */
+export function sameOrigin(url: string | URL, base: string): boolean {
+  return URL.parse(url)?.origin === URL.parse(base)?.origin;
 }
 
 /** Parses a JSON response; not JSON is a SourceError. */
