@@ -1,6 +1,7 @@
 /**
- * Retry delays for webhook deliveries: capped exponential backoff with ±20% jitter, unless the receiver
- * said when to come back (`Retry-After`, seconds or an HTTP date), which wins within the queue's limits.
+ * Retry delays: for webhook deliveries, capped exponential backoff with ±20% jitter, unless the receiver
+ * said when to come back (`Retry-After`, seconds or an HTTP date), which wins within the queue's limits; for
+ * in-process retries (a write that lost a race), a short fully jittered wait.
  */
 
 /** Cloudflare Queues accept delays up to 12 hours. */
@@ -32,4 +33,14 @@ export function retryAfterSeconds(header: string | null, now = Date.now()): numb
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/**
+ * Waits a random time under a doubling cap ("full jitter"): attempt 1 waits up to 2 × `baseMs`, each later
+ * attempt up to twice as long, never more than `capMs`. Writers that raced once would otherwise race again at
+ * once; spreading their retries lets most of them through.
+ */
+export function jitteredBackoff(attempt: number, baseMs: number, capMs: number, random = Math.random): Promise<void> {
+  const ceiling = Math.min(capMs, baseMs * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, random() * ceiling));
 }

@@ -3,6 +3,7 @@ import { findBlueprint, listBlueprints } from "../../db/blueprint-store";
 import { type Database, isConstraintRace, isVersionConflict, runBatch, type Statement } from "../../db/client";
 import { type EntityRecord, existingIdentifiers, findEntities, type RelationRecord, type StoredEntity } from "../../db/entity-store";
 import { insertPlaceholdersStatements, replaceIndexStatements, upsertEntitiesStatements } from "../../db/entity-write-store";
+import { jitteredBackoff } from "../../lib/backoff";
 import { AppError, conflict, type ErrorDetail, invalid, notFound, versionMismatch } from "../../lib/errors";
 import { randomToken } from "../../lib/ids";
 import { scoreWrittenStatements } from "../scorecards/scorecards";
@@ -46,19 +47,10 @@ export type WriteOutcome =
   | { ok: true; index: number; identifier: string; created: boolean; entity: Entity }
   | { ok: false; index: number; identifier: string | null; error: AppError };
 
-/**
- * Attempts before a write gives up with 409 write_conflict. Between attempts it waits a random time up to a
- * doubling cap (full jitter): writers that raced once would otherwise race again at once, and under heavy
- * contention (the concurrency suite's 100 writers on one entity) most of them would give up.
- */
+/** Attempts before a write that keeps losing version races gives up with 409 write_conflict (≈3 s at most). */
 const MAX_ATTEMPTS = 12;
 const BACKOFF_BASE_MS = 5;
 const BACKOFF_CAP_MS = 500;
-
-function backoff(attempt: number): Promise<void> {
-  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
-}
 
 /**
  * Writes entities of one blueprint: validates each against the blueprint, checks relation targets exist
@@ -83,7 +75,7 @@ export async function writeEntities(
       return await attemptWrite(db, blueprint, mode, identified, options, ctx);
     } catch (error) {
       if (attempt < MAX_ATTEMPTS && (isVersionConflict(error) || isConstraintRace(error))) {
-        await backoff(attempt);
+        await jitteredBackoff(attempt, BACKOFF_BASE_MS, BACKOFF_CAP_MS);
         continue;
       }
       if (isVersionConflict(error) || isConstraintRace(error)) {
