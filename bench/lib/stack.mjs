@@ -86,7 +86,10 @@ function hasCatalog(DatabaseSync, file) {
 const NOT_SNAPSHOTTED = new Set(["node_modules", "bench", "test", "docs"]);
 
 export class Stack {
-  /** @param {{ keep?: boolean, prefix?: string }} [opts] */
+  /**
+   * @param {{ keep?: boolean, prefix?: string, vars?: Record<string, string> }} [opts] `vars`: more .dev.vars
+   *   entries (e.g. WEBHOOK_TIMEOUT_MS)
+   */
   constructor(opts = {}) {
     this.keep = opts.keep ?? false;
     this.workDir = mkdtempSync(join(tmpdir(), opts.prefix ?? "edge-portal-bench-"));
@@ -100,10 +103,11 @@ export class Stack {
       PORTAL_CLIENT_SECRET: `epcs_${randomBytes(24).toString("hex")}`,
       /** Signs webhook deliveries (Standard Webhooks `whsec_<base64>`); bench/actions.mjs verifies them. */
       WEBHOOK_SIGNING_SECRET: `whsec_${randomBytes(32).toString("base64")}`,
+      ...opts.vars,
     };
     /** The Authorization header for API calls (null while the Worker lets anonymous calls through). */
     this.auth = { header: null, token: null, renewAt: Infinity };
-    /** @type {{ child: import("node:child_process").ChildProcess, log: string[], exited: boolean, exitCode: unknown, reloads: number } | null} */
+    /** @type {{ child: import("node:child_process").ChildProcess, log: string[], exited: boolean, exitCode: unknown, reloads: number, reloadContext: string[] } | null} */
     this.server = null;
     this.base = null;
     this.cleaned = false;
@@ -144,9 +148,12 @@ export class Stack {
     }
   }
 
-  /** Starts `wrangler dev` on a free port and waits until it answers signed in; returns ms until ready. */
-  async start() {
-    const port = await freePort();
+  /**
+   * Starts `wrangler dev` and waits until it answers signed in; returns ms until ready. `samePort` serves on
+   * the port of the previous start (a restart: clients and webhooks keep their URLs), else on a free one.
+   */
+  async start({ samePort = false } = {}) {
+    const port = samePort && this.base ? Number(new URL(this.base).port) : await freePort();
     const inspectorPort = await freePort();
     this.base = `http://127.0.0.1:${port}`;
     log(`starting wrangler dev on ${this.base}…`);
@@ -164,11 +171,15 @@ export class Stack {
     ];
     // Its own process group, so wrangler and workerd can be stopped together.
     const child = spawn(wrangler, args, { cwd: this.appDir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    const state = { child, log: [], exited: false, exitCode: null, reloads: 0 };
+    // `reloadContext`: the lines printed just before each reload, which say what wrangler saw change.
+    const state = { child, log: [], exited: false, exitCode: null, reloads: 0, reloadContext: [] };
     const keep = (chunk) => {
       for (const line of chunk.toString().split("\n")) {
         if (line.trim() === "") continue;
-        if (line.includes("Reloading local server")) state.reloads++;
+        if (line.includes("Reloading local server")) {
+          state.reloads++;
+          state.reloadContext.push(...state.log.slice(-8), line);
+        }
         state.log.push(line);
         if (state.log.length > 200) state.log.shift();
       }
@@ -256,11 +267,15 @@ export class Stack {
     return this.server ? this.server.log.slice(-lines) : [];
   }
 
-  async stop() {
+  /**
+   * Stops wrangler dev and workerd. `signal` "SIGKILL" stops them like a crash (no chance to flush
+   * anything); the default asks first and kills what is still running after 5 s.
+   */
+  async stop({ signal = "SIGTERM" } = {}) {
     const server = this.server;
     if (!server || server.exited) return;
     const pid = server.child.pid;
-    signalGroup(pid, "SIGTERM");
+    signalGroup(pid, signal);
     for (let i = 0; i < 50 && !server.exited; i++) await sleep(100);
     if (!server.exited) {
       signalGroup(pid, "SIGKILL");
