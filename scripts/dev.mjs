@@ -33,6 +33,16 @@ for (const template of ["sdlc", "cloud-resources", "dev-environments", "service-
   if (!res.ok) console.error(`template ${template} failed:`, JSON.stringify(body));
   else console.log(`template ${template}: created ${body.blueprints.created.length} blueprints, ${body.entities.created} entities`);
 }
+// `wrangler dev` does not fire Cron Triggers by itself; --test-scheduled exposes /__scheduled, which this
+// calls on the production schedule (every 5 minutes): due integrations sync, and deliveries or event ranges
+// whose queue message was lost (the local queue drops pending messages on restart) are queued again.
+const CRON = "*/5 * * * *";
+setInterval(
+  () => {
+    fetch(`${base}/__scheduled?cron=${encodeURIComponent(CRON)}`).catch((error) => console.error("cron tick failed:", error.message));
+  },
+  5 * 60 * 1000,
+).unref();
 console.log(`
 Portal ready: http://localhost:${port}   (API reference: http://localhost:${port}/docs/api)
 Sign in as ${vars.PORTAL_ADMIN_EMAIL} with the password PORTAL_ADMIN_PASSWORD from .dev.vars.

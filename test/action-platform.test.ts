@@ -76,6 +76,57 @@ describe("the cron sweep", () => {
   }, 20_000);
 });
 
+describe("the cron sweep and retries whose message was lost", () => {
+  async function deliveredRun(identifier: string): Promise<string> {
+    expect((await callJson("POST", "/v1/actions", action(identifier))).status).toBe(201);
+    const run = await callJson<{ run: { id: string } }>("POST", `/v1/actions/${identifier}/runs`, { properties: {} });
+    expect(run.status).toBe(202);
+    const id = run.body.run.id;
+    await eventually(async () => (await callJson<{ attempts: unknown[] }>("GET", `/v1/actions/runs/${id}`)).body.attempts.length > 0);
+    return id;
+  }
+
+  /** Turns the run's delivery back into "an attempt failed, the retry was due long ago, its message is gone". */
+  async function loseRetry(runId: string, attempts: number): Promise<void> {
+    await env.DB.prepare(
+      "UPDATE delivery_attempts SET outcome = 'retry', status_code = 503 WHERE delivery_id IN (SELECT id FROM deliveries WHERE run_id = ?)",
+    )
+      .bind(runId)
+      .run();
+    await env.DB.prepare(
+      "UPDATE deliveries SET status = 'PENDING', attempts = ?, last_result = 'HTTP 503', next_attempt_at = '2026-01-01T00:05:00.000Z' WHERE run_id = ?",
+    )
+      .bind(attempts, runId)
+      .run();
+  }
+
+  it("queues again a retry whose delayed message was lost (after a restart), and it is delivered", async () => {
+    const id = await deliveredRun("lost_retry_app");
+    await loseRetry(id, 1);
+    const controller = createScheduledController({ scheduledTime: new Date(), cron: "*/5 * * * *" });
+    expect(await runScheduled(controller, env)).toEqual({ dueIntegrations: 0, requeuedDeliveries: 1 });
+    const attempts = await eventually(async () => {
+      const got = await callJson<{ attempts: { outcome: string }[] }>("GET", `/v1/actions/runs/${id}`);
+      return got.body.attempts.length > 1 ? got.body.attempts : null;
+    });
+    expect(attempts.map((a) => a.outcome)).toEqual(["retry", "delivered"]);
+  }, 20_000);
+
+  it("keeps the attempt limit across requeued messages: an exhausted delivery fails its run instead of trying again", async () => {
+    const id = await deliveredRun("exhausted_app");
+    await loseRetry(id, 6);
+    const before = ((await (await fetch(`${receiver}/received/exhausted_app`)).json()) as unknown[]).length;
+    const controller = createScheduledController({ scheduledTime: new Date(), cron: "*/5 * * * *" });
+    expect((await runScheduled(controller, env)).requeuedDeliveries).toBe(1);
+    const run = await eventually(async () => {
+      const got = await callJson<{ run: { status: string; summary?: string } }>("GET", `/v1/actions/runs/${id}`);
+      return got.body.run.status === "FAILURE" ? got.body.run : null;
+    });
+    expect(JSON.stringify(run)).toMatch(/did not answer after/);
+    expect(((await (await fetch(`${receiver}/received/exhausted_app`)).json()) as unknown[]).length).toBe(before);
+  }, 20_000);
+});
+
 describe("review fixes", () => {
   it("a moderator cannot define an action that writes to another blueprint", async () => {
     expect((await callJson("POST", "/v1/blueprints", blueprintBody("alpha"))).status).toBe(201);

@@ -93,6 +93,8 @@ export function recordAttemptStatements(
   attempt: Omit<DeliveryAttempt, "attempt">,
   status: DeliveryStatus,
   lastResult: string,
+  /** When the retry is due (still PENDING after a retryable failure); null once the delivery is done. */
+  nextAttemptAt: string | null = null,
 ): Statement[] {
   return [
     statement(
@@ -105,7 +107,7 @@ export function recordAttemptStatements(
     statement(
       db,
       sql`UPDATE deliveries SET attempts = attempts + 1, status = ${status}, last_result = ${lastResult}, updated_at = ${attempt.at},
-                 lease_until = NULL
+                 lease_until = NULL, next_attempt_at = ${nextAttemptAt}
           WHERE id = ${attempt.deliveryId}`,
     ),
   ];
@@ -184,10 +186,15 @@ export async function runDeliveryAttempts(db: Database, runId: string): Promise<
   }));
 }
 
-/** Deliveries never attempted although queued before `before` (their queue message was lost). */
-export async function stalledDeliveries(db: Database, before: string, limit: number): Promise<string[]> {
+/**
+ * Pending deliveries overdue since `before` (a first attempt, or a retry, that should have happened by then)
+ * and not claimed by a consumer right now: their queue message was lost.
+ */
+export async function stalledDeliveries(db: Database, before: string, now: string, limit: number): Promise<string[]> {
   const rows = await db.all<{ id: string }>(
-    sql`SELECT id FROM deliveries WHERE status = 'PENDING' AND attempts = 0 AND created_at < ${before} ORDER BY created_at LIMIT ${limit}`,
+    sql`SELECT id FROM deliveries
+        WHERE status = 'PENDING' AND coalesce(next_attempt_at, created_at) < ${before} AND (lease_until IS NULL OR lease_until < ${now})
+        ORDER BY coalesce(next_attempt_at, created_at) LIMIT ${limit}`,
   );
   return rows.map((r) => r.id);
 }

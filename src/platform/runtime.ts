@@ -33,6 +33,8 @@ export function deliverySettings(env: Env): DeliverySettings {
     signingSecret: env.WEBHOOK_SIGNING_SECRET,
     timeoutMs: positive(env.WEBHOOK_TIMEOUT_MS, 10_000),
     retry: { baseSeconds: positive(env.WEBHOOK_RETRY_BASE_SECONDS, 60), capSeconds: 3600 },
+    // wrangler.toml: the deliveries consumer's max_retries = 5, so six attempts before the dead-letter queue.
+    maxAttempts: 6,
     portalUrl: env.PORTAL_URL,
     // Wrapped: the global fetch must not be called as a method of another object ("Illegal invocation").
     fetcher: (input, init) => fetch(input, init),

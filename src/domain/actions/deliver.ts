@@ -30,6 +30,8 @@ export interface DeliverySettings {
   signingSecret: string | undefined;
   timeoutMs: number;
   retry: { baseSeconds: number; capSeconds: number };
+  /** Attempts before a delivery is given up (1 + the queue consumer's max_retries in wrangler.toml). */
+  maxAttempts: number;
   portalUrl: string | undefined;
   fetcher: typeof fetch;
 }
@@ -51,10 +53,13 @@ async function record(
   attempt: Omit<DeliveryAttempt, "attempt" | "deliveryId">,
   status: "PENDING" | "DELIVERED" | "FAILED",
   lastResult: string,
+  retryInSeconds: number | null = null,
 ) {
   const row = { ...attempt, deliveryId: d.id };
+  // Stored so the cron sweep can tell a retry whose delayed queue message was lost from one still waiting.
+  const nextAttemptAt = retryInSeconds === null ? null : new Date(Date.parse(attempt.at) + retryInSeconds * 1000).toISOString();
   await runBatch(db, [
-    ...recordAttemptStatements(db, row, status, lastResult),
+    ...recordAttemptStatements(db, row, status, lastResult, nextAttemptAt),
     ...insertAuditStatements(db, [
       {
         at: attempt.at,
@@ -164,6 +169,11 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
     return refuse(db, runtime, d, "WEBHOOK_SIGNING_SECRET is not set, so the portal cannot sign webhooks (see docs/deploy.md)");
 
   const attemptNo = d.attempts + 1;
+  // The queue's own retry count resets when the cron sweep sends a new message: the limit is kept here.
+  if (attemptNo > settings.maxAttempts) {
+    await deadLetter(db, runtime, d.id);
+    return { kind: "ack" };
+  }
   const sentAt = new Date();
   const headers = {
     "content-type": "application/json",
@@ -183,6 +193,7 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
     });
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    const delaySeconds = retryDelaySeconds(attemptNo, null, settings.retry);
     const result = timedOut
       ? `timeout after ${Math.round(settings.timeoutMs / 100) / 10} s`
       : `network error: ${error instanceof Error ? error.message : String(error)}`;
@@ -199,8 +210,9 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
       },
       "PENDING",
       result,
+      delaySeconds,
     );
-    return { kind: "retry", delaySeconds: retryDelaySeconds(attemptNo, null, settings.retry) };
+    return { kind: "retry", delaySeconds };
   }
   const latencyMs = Date.now() - started;
   const synchronized = d.kind === "RUN" && (run?.context.invocation as { synchronized?: boolean } | undefined)?.synchronized === true;
@@ -220,8 +232,9 @@ export async function deliver(db: Database, runtime: RunRuntime, settings: Deliv
     return { kind: "ack" };
   }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {
-    await record(db, d, { ...base, outcome: "retry" }, "PENDING", result);
-    return { kind: "retry", delaySeconds: retryDelaySeconds(attemptNo, response.headers.get("retry-after"), settings.retry) };
+    const delaySeconds = retryDelaySeconds(attemptNo, response.headers.get("retry-after"), settings.retry);
+    await record(db, d, { ...base, outcome: "retry" }, "PENDING", result, delaySeconds);
+    return { kind: "retry", delaySeconds };
   }
   const host = hostOf(request.url);
   if (status === 410) {
