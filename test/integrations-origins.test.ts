@@ -222,7 +222,9 @@ describe("redirects from a source", () => {
     const text = await fetchText(async (input, init) => {
       const r = new Request(input, init);
       seen.push({ url: r.url, authorization: r.headers.get("x-api-key") });
-      return r.url === "https://items.example/list" ? new Response(null, { status: 302, headers: { location: "/v2/list" } }) : new Response("[]");
+      return r.url === "https://items.example/list"
+        ? new Response(null, { status: 302, headers: { location: "/v2/list" } })
+        : new Response("[]");
     }, secretRequest());
     expect(text).toBe("[]");
     expect(seen).toEqual([
