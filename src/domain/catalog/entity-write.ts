@@ -12,6 +12,7 @@ import { parseEntityInput } from "./entity-input";
 import { relationRecords, shapeRelations, toApiEntity } from "./entity-shape";
 import { entityValidator } from "./entity-validation";
 import { indexValues } from "./entity-values";
+import { placeholderAudits, placeholderRecord } from "./placeholders";
 import type { Blueprint, Entity, EntityInput, RelationValue, WriteContext } from "./types";
 
 /** How an entity write treats an entity that already exists. */
@@ -308,37 +309,6 @@ async function resolveRelationTargets(
     accepted.push(p);
   }
   return { accepted, placeholders: [...placeholders.values()] };
-}
-
-function placeholderRecord(blueprint: string, identifier: string, ctx: WriteContext): EntityRecord {
-  return {
-    blueprint,
-    identifier,
-    title: null,
-    icon: null,
-    team: [],
-    properties: {},
-    version: 1,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-    createdBy: ctx.actor,
-    updatedBy: ctx.actor,
-  };
-}
-
-function placeholderAudits(placeholders: EntityRecord[], ctx: WriteContext): AuditRecord[] {
-  return placeholders.map((p) => ({
-    at: ctx.now,
-    actor: ctx.actor,
-    origin: ctx.origin,
-    action: "CREATE",
-    resourceType: "entity",
-    blueprint: p.blueprint,
-    entity: p.identifier,
-    before: null,
-    after: { identifier: p.identifier, blueprint: p.blueprint, properties: {}, relations: {}, createdForRelation: true },
-    requestId: ctx.requestId,
-  }));
 }
 
 /** For each target blueprint that requires properties or relations, why an empty entity would be invalid. */
