@@ -22,12 +22,23 @@ async function changeLive(page, name, value) {
   const previous = await page.locator("#action-form").elementHandle();
   await field(page, name).locator("select").selectOption(value);
   await page.waitForFunction((form) => !form?.isConnected, previous);
+  await settled(page);
+}
+
+/**
+ * Waits until htmx has settled the last swap: it wires up swapped-in content (listeners included) only when
+ * settling ends (~20 ms later), so a change made before that would go unnoticed, as the form's new select
+ * would not be listening yet.
+ */
+function settled(page) {
+  return page.waitForFunction(() => !document.querySelector(".htmx-settling, .htmx-swapping, .htmx-request, .htmx-added"));
 }
 
 /** Presses a wizard button and waits until the step indicator shows `step`. */
 async function goToStep(page, button, step) {
   await page.getByRole("button", { name: button, exact: true }).click();
   await page.locator('.wizard-steps [aria-current="step"]', { hasText: step }).waitFor();
+  await settled(page);
 }
 
 /** On Details: the language, the system, then "Run action"; resolves with the run's id, on its page. */
